@@ -1,0 +1,58 @@
+/*
+ * addr - envelope address parsing, the security boundary between what a
+ * client typed after RCPT TO: and what the policy compares.
+ *
+ * Accepted forms: "<local@domain>", "local@domain" (no brackets), quoted
+ * local parts ("\"a b\"@domain"), source routes ("<@a,@b:user@c>": the
+ * destination is c), address literals ("user@[192.0.2.1]"), unqualified
+ * names ("<Postmaster>"), and the null path "<>".
+ *
+ * The domain is what follows the last '@' outside quotes. Any '@', '%' or
+ * '!' left in the local part, quoted or not, is sender-specified routing.
+ *
+ * Bounds (RFC 5321 section 4.5.3.1): local part 64 octets, domain 255,
+ * path 256. Longer input is refused (ADDR_TOO_LONG), never truncated.
+ *
+ * Pure functions on caller-owned memory; thread-safe.
+ */
+#ifndef RW_ADDR_H
+#define RW_ADDR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define ADDR_LOCAL_MAX	64
+#define ADDR_DOMAIN_MAX	255
+#define ADDR_PATH_MAX	256
+
+enum addr_status {
+	ADDR_OK,		/* parsed; see the flags */
+	ADDR_NULL,		/* the null path "<>" (or "") */
+	ADDR_BAD_SYNTAX,	/* control byte, unbalanced quote/bracket, empty domain, ... */
+	ADDR_TOO_LONG,		/* over one of the bounds above */
+};
+
+struct addr {
+	char	domain[ADDR_DOMAIN_MAX + 1];	/* lower case, trailing dot removed;
+						 * "" when unqualified */
+	bool	qualified;	/* has a domain */
+	bool	routing;	/* '@', '%' or '!' in the local part */
+	bool	literal;	/* domain is an address literal "[...]" */
+	bool	source_route;	/* "@a,@b:" prefix was present */
+	bool	postmaster;	/* unqualified, local part "postmaster" in any case */
+};
+
+/* Parses text; *out is filled only when ADDR_OK is returned. */
+enum addr_status addr_parse(const char *text, struct addr *out);
+
+/*
+ * Normalises one domain name of len bytes into out (which has room for
+ * ADDR_DOMAIN_MAX + 1 bytes): lower case, one trailing dot removed. An
+ * address literal "[...]" must hold an IPv4 address or "IPv6:" and an IPv6
+ * address. Returns NULL on success or a static string saying what is wrong.
+ * Shared by the recipient parser and the local_domains list, so that both
+ * sides of a comparison are normalised by the same code.
+ */
+const char *addr_domain_normalize(const char *in, size_t len, char *out);
+
+#endif

@@ -1,0 +1,45 @@
+/*
+ * domset - the set of local domains.
+ *
+ * An entry "example.org" matches exactly that domain; an entry
+ * ".example.org" matches every subdomain of example.org (and not
+ * example.org itself), as Postfix's parent_domain_matches_subdomains
+ * style. An address literal "[192.0.2.1]" matches only itself.
+ * Entries and lookups are case-insensitive (ASCII) and a single trailing
+ * dot is ignored.
+ *
+ * Ownership: domset_new() returns a set the caller frees with
+ * domset_free(); domset_free(NULL) is a no-op. Threads: domset_add() needs
+ * exclusive access; once built, any number of threads may call
+ * domset_contains() at once. Lookup is a hash probe per label of the
+ * domain asked about, whatever the size of the set.
+ */
+#ifndef RW_DOMSET_H
+#define RW_DOMSET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct domset;
+
+struct domset *domset_new(void);
+void	domset_free(struct domset *set);
+
+/*
+ * Adds one entry. Returns true on success (a duplicate is not an error).
+ * On a bad entry returns false and writes the reason into err, e.g.
+ *   bad domain name "exa mple.org": ...
+ */
+bool	domset_add(struct domset *set, const char *entry, char *err,
+	    size_t errlen);
+
+/*
+ * True when domain (as addr_parse() leaves it: lower case, no trailing
+ * dot) is in the set.
+ */
+bool	domset_contains(const struct domset *set, const char *domain);
+
+/* Number of distinct entries. */
+size_t	domset_count(const struct domset *set);
+
+#endif

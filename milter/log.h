@@ -1,0 +1,66 @@
+/*
+ * log - every line relaywarden writes to syslog (and to stderr with -f),
+ * and the one function that formats a decision line.
+ *
+ * Values that come from clients are escaped by log_escape(): bytes
+ * outside printable ASCII, space, '"' and '\' become \xHH or \\, so no
+ * client can split a line, add a key or hide a control byte. A value too
+ * long to log whole ends in the marker "\..." (which escaping can never
+ * produce otherwise).
+ *
+ * Threads: log_open() once before any thread starts; the rest may be
+ * called from any thread (syslog(3) is thread-safe in glibc).
+ */
+#ifndef RW_LOG_H
+#define RW_LOG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Longest escaped value on a decision line, marker included. */
+#define LOG_VALUE_MAX	512
+/* Longest decision line. */
+#define LOG_LINE_MAX	4096
+
+void	log_open(const char *ident, int facility, bool to_stderr);
+void	log_close(void);
+
+/* A fixed-format message; never pass client data as fmt. */
+void	log_msg(int priority, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+
+/*
+ * Escapes src into dst (dstlen bytes, NUL included; at least 8). NULL or
+ * "" becomes "-". Returns dst.
+ */
+char	*log_escape(char *dst, size_t dstlen, const char *src);
+
+/* One decision. NULL fields are written as "-". */
+struct log_decision {
+	const char *queue_id;	/* NULL: "NOQUEUE" */
+	const char *listener;
+	const char *port;
+	const char *client;
+	const char *auth;
+	const char *tls;
+	const char *from;
+	const char *rcpt;
+	const char *decision;
+	const char *reason;
+	const char *code;	/* "554" or NULL */
+	const char *dsn;	/* "5.7.1" or NULL */
+	const char *policy;	/* short digest of the policy that decided */
+};
+
+/* Formats the line (no trailing newline) into buf; returns buf. */
+char	*log_format_decision(char *buf, size_t len,
+	    const struct log_decision *d);
+
+/* Formats and logs at LOG_INFO (LOG_NOTICE for refusals). */
+void	log_decision(const struct log_decision *d, bool refusal);
+
+/* syslog facility by name ("mail", "local0".."local7", "daemon", "user");
+ * returns -1 for an unknown name. */
+int	log_facility(const char *name);
+
+#endif

@@ -1,0 +1,139 @@
+/*
+ * policy - the relay decision, and nothing else.
+ *
+ * policy_eval() is a pure function from a request (what the MTA told us
+ * about one session and one recipient) to a verdict (what to answer and
+ * why). No I/O, no locks, no clock, no libmilter.
+ *
+ * Ownership: a struct policy is built by conf_load() and freed with
+ * policy_free(); it owns every list in it. Once built it is never
+ * modified, so any number of threads may evaluate against it at once.
+ * Requests and verdicts are caller-owned.
+ */
+#ifndef RW_POLICY_H
+#define RW_POLICY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "domset.h"
+#include "netaddr.h"
+#include "netset.h"
+
+enum listener {
+	LISTENER_SMTP,		/* port 25: relay only for auth / my_networks */
+	LISTENER_SUBMISSION,	/* 465, 587: auth (and TLS) required */
+};
+
+enum unknown_listener {
+	UNKNOWN_AS_SMTP,
+	UNKNOWN_AS_SUBMISSION,
+	UNKNOWN_TEMPFAIL,
+};
+
+enum policy_mode {
+	MODE_ENFORCE,
+	MODE_MONITOR,		/* decide and log, but let everything through */
+};
+
+enum decision {
+	DECISION_ACCEPT,
+	DECISION_REJECT,	/* 5xx */
+	DECISION_TEMPFAIL,	/* 4xx */
+	DECISION_WOULD_REJECT,	/* monitor mode: the MTA is told to go on */
+};
+
+/* Stable reason keys; policy_reason_name() gives the log word. */
+enum reason {
+	REASON_AUTHENTICATED,	/* accept: SASL login present */
+	REASON_MY_NETWORKS,	/* accept: client in my_networks */
+	REASON_LOCAL_DOMAIN,	/* accept: recipient domain is local */
+	REASON_POSTMASTER,	/* accept: unqualified <Postmaster>, RFC 5321 4.5.1 */
+	REASON_SENDER_OK,	/* accept at MAIL FROM: nothing to refuse yet */
+	REASON_RELAY_DENIED,	/* reject: remote recipient, client may not relay */
+	REASON_ROUTING_TRICK,	/* reject: % ! or @ in local part, client may not relay */
+	REASON_UNQUALIFIED,	/* reject: recipient without domain, client may not relay */
+	REASON_BAD_ADDRESS,	/* reject: recipient unparseable or too long */
+	REASON_AUTH_REQUIRED,	/* reject: submission listener, no SASL login */
+	REASON_TLS_REQUIRED,	/* reject: submission listener, no TLS */
+	REASON_UNKNOWN_LISTENER,/* tempfail: unknown_listener = tempfail */
+	REASON_INTERNAL_ERROR,	/* tempfail: the milter could not decide */
+};
+
+/* One listener entry: a port number, or a {daemon_name} value. */
+struct listener_entry {
+	enum listener	kind;
+	unsigned	port;		/* 1..65535, or 0 for a name entry */
+	char		*name;		/* NULL for a port entry */
+};
+
+struct policy {
+	struct domset	*local_domains;
+	struct netset	*my_networks;
+	struct listener_entry *listeners;
+	size_t		nlisteners;
+	bool		submission_require_tls;
+	enum unknown_listener unknown_listener;
+	enum policy_mode mode;
+	/* Not used by policy_eval(); carried here so that one snapshot holds
+	 * the whole configuration. */
+	char		*milter_socket;
+	int		syslog_facility;
+	char		*syslog_ident;
+	bool		log_accepts;
+	unsigned char	digest[32];	/* SHA-256 of the config and its list files */
+	char		digest_short[13];	/* first 12 hex digits of digest */
+};
+
+/*
+ * What the MTA told us. Strings may be NULL (unknown); auth and tls are
+ * "none" when NULL or "". rcpt NULL asks for the MAIL FROM stage verdict.
+ */
+struct policy_request {
+	const char	*daemon_port;
+	const char	*daemon_name;
+	const struct netaddr *client;	/* NULL when the MTA gave none */
+	const char	*auth;
+	const char	*tls;
+	const char	*rcpt;
+};
+
+/* Longest reply text, NUL included; SMTP replies stay under 512 octets. */
+#define VERDICT_TEXT_MAX 400
+
+struct verdict {
+	enum decision	decision;
+	enum reason	reason;
+	enum listener	listener;	/* the rule that was applied */
+	bool		listener_known;	/* false: unknown_listener was applied */
+	const char	*code;		/* "554", ...; NULL when accepted */
+	const char	*xcode;		/* "5.7.1", ...; NULL when accepted */
+	char		text[VERDICT_TEXT_MAX];	/* raw text, '%' not escaped */
+};
+
+struct policy *policy_new(void);	/* empty lists, safe defaults */
+void	policy_free(struct policy *p);
+
+/*
+ * Which listener the session reached. Returns true and sets *out when the
+ * port (tried first) or the daemon name is listed.
+ */
+bool	policy_listener(const struct policy *p, const char *daemon_port,
+	    const char *daemon_name, enum listener *out);
+
+/*
+ * Judges one request. With rcpt == NULL, the MAIL FROM stage (submission
+ * listener checks); otherwise one recipient, MAIL FROM checks included,
+ * so a recipient is never accepted on a listener that would have refused
+ * the sender. In monitor mode a refusal comes back as
+ * DECISION_WOULD_REJECT with its code and text kept.
+ */
+void	policy_eval(const struct policy *p, const struct policy_request *req,
+	    struct verdict *v);
+
+const char *policy_reason_name(enum reason r);
+const char *policy_decision_name(enum decision d);
+const char *policy_listener_name(enum listener l);
+
+#endif
