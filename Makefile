@@ -51,12 +51,30 @@ tests/%.o: tests/%.c $(wildcard milter/*.h tests/*.h)
 tests/check_relaywarden: $(TEST_OBJS) $(CORE_OBJS)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(TEST_OBJS) $(CORE_OBJS) $(CHECK_LIBS) $(LDLIBS)
 
-# Unit tests. CK_FORK=no under valgrind/sanitizers is set by the caller.
+# Unit tests (Check): no socket, no MTA.
 check: tests/check_relaywarden milter/relaywarden
 	cd tests && ./check_relaywarden
+
+# Everything: the unit tests, then a real Postfix driven by swaks.
+test: check
+	tests/integration/run
+
+# Debian packages to build, run and test (as root: "sudo make deps").
+# Postfix is preseeded to "No configuration" when it is not installed yet,
+# so that installing it starts no mail server; the tests run their own
+# throw-away instance.
+BUILD_DEPS = build-essential pkg-config libmilter-dev libcidr-dev libssl-dev
+TEST_DEPS = check postfix swaks sasl2-bin libsasl2-modules openssl perl \
+	    procps iproute2
+deps:
+	apt-get update
+	dpkg -s postfix >/dev/null 2>&1 || echo \
+	    'postfix postfix/main_mailer_type select No configuration' | \
+	    debconf-set-selections
+	DEBIAN_FRONTEND=noninteractive apt-get install -y $(BUILD_DEPS) $(TEST_DEPS)
 
 clean:
 	rm -f milter/*.o milter/relaywarden tests/*.o tests/suites.inc \
 	      tests/check_relaywarden
 
-.PHONY: all check clean
+.PHONY: all check test deps clean

@@ -12,11 +12,14 @@
 #ifndef RW_SNAP_H
 #define RW_SNAP_H
 
+#include <stdbool.h>
+
 #include "policy.h"
 
 struct snap;
 
-void	snap_publish(struct policy *p);
+/* False (and p freed, the old snapshot kept) when memory ran out. */
+bool	snap_publish(struct policy *p);
 /* Returns the current snapshot with one more reference, or NULL if none
  * was published. */
 struct snap *snap_acquire(void);

@@ -1,0 +1,223 @@
+/*
+ * addr - envelope address parsing. See addr.h for the contract.
+ *
+ * The parser is deliberately conservative: it finds the destination the
+ * MTA will route to (the domain after the last '@' outside quotes, after
+ * any source route) and flags everything in the local part that could
+ * make a local domain forward mail elsewhere.
+ */
+#include <arpa/inet.h>
+#include <stdbool.h>
+#include <string.h>
+
+#include "addr.h"
+
+static bool
+is_ctl(unsigned char c)
+{
+	return c < 0x20 || c == 0x7f;
+}
+
+static char
+lower(char c)
+{
+	return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
+}
+
+/* Letters, digits, '-', '_' (seen in real host names), 8-bit (UTF-8 U-labels). */
+static bool
+is_label_byte(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+	    c == '_' || c >= 0x80;
+}
+
+const char *
+addr_domain_normalize(const char *in, size_t len, char *out)
+{
+	char tmp[INET6_ADDRSTRLEN + 8];
+	unsigned char buf[16];
+	size_t i, label;
+
+	if (len > 0 && in[len - 1] == '.')
+		len--;
+	if (len == 0)
+		return "empty domain";
+	if (len > ADDR_DOMAIN_MAX)
+		return "domain longer than 255 bytes";
+	for (i = 0; i < len; i++)
+		out[i] = lower(in[i]);
+	out[len] = '\0';
+
+	if (out[0] == '[') {
+		/* RFC 5321 4.1.3 address literal: [IPv4] or [IPv6:addr]. */
+		const char *body = out + 1;
+		size_t blen = len - 1;
+
+		if (len < 3 || out[len - 1] != ']')
+			return "unterminated address literal";
+		blen--;
+		if (blen > 5 && memcmp(body, "ipv6:", 5) == 0) {
+			if (blen - 5 >= sizeof(tmp))
+				return "bad IPv6 address literal";
+			memcpy(tmp, body + 5, blen - 5);
+			tmp[blen - 5] = '\0';
+			if (inet_pton(AF_INET6, tmp, buf) != 1)
+				return "bad IPv6 address literal";
+			/* Keep the RFC spelling of the tag. */
+			memcpy(out + 1, "IPv6:", 5);
+			return NULL;
+		}
+		if (blen >= sizeof(tmp))
+			return "bad IPv4 address literal";
+		memcpy(tmp, body, blen);
+		tmp[blen] = '\0';
+		if (inet_pton(AF_INET, tmp, buf) != 1)
+			return "bad IPv4 address literal";
+		return NULL;
+	}
+
+	label = 0;
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)out[i];
+
+		if (c == '.') {
+			if (label == 0)
+				return "empty label in domain";
+			label = 0;
+			continue;
+		}
+		if (!is_label_byte(c))
+			return "bad character in domain";
+		if (++label > 63)
+			return "domain label longer than 63 bytes";
+	}
+	return NULL;
+}
+
+/*
+ * Skips a source route "@a,@b:" at s (RFC 5321 4.1.2 A-d-l); returns the
+ * mailbox after the ':' or NULL when the route is malformed. The route
+ * domains are not used: RFC 5321 C says they may be ignored, and the MTA
+ * routes to the mailbox's domain.
+ */
+static const char *
+skip_route(const char *s, const char *end)
+{
+	while (s < end && *s == '@') {
+		s++;
+		if (s == end || *s == ',' || *s == ':')
+			return NULL;
+		while (s < end && *s != ',' && *s != ':') {
+			if (*s == '"' || *s == '@' || *s == ' ')
+				return NULL;
+			s++;
+		}
+		if (s == end)
+			return NULL;
+		if (*s++ == ':')
+			return s;
+	}
+	return NULL;
+}
+
+enum addr_status
+addr_parse(const char *text, struct addr *out)
+{
+	const char *s = text, *end, *p, *at = NULL, *local;
+	bool quoted = false, escaped = false, route = false;
+	size_t len;
+	struct addr a;
+
+	memset(&a, 0, sizeof(a));
+	/* Bound the scan before anything else: a hostile 10 MB argument costs
+	 * no more than a short one. The extra room allows for brackets. */
+	len = strnlen(text, ADDR_PATH_MAX + 3);
+	if (len > ADDR_PATH_MAX + 2)
+		return ADDR_TOO_LONG;
+	end = s + len;
+
+	if (len > 0 && *s == '<') {
+		if (end[-1] != '>' || len < 2)
+			return ADDR_BAD_SYNTAX;
+		s++;
+		end--;
+	} else if (len > 0 && end[-1] == '>') {
+		return ADDR_BAD_SYNTAX;
+	}
+	if (s == end)
+		return ADDR_NULL;
+	if ((size_t)(end - s) > ADDR_PATH_MAX)
+		return ADDR_TOO_LONG;
+
+	if (*s == '@') {
+		s = skip_route(s, end);
+		if (s == NULL || s == end)
+			return ADDR_BAD_SYNTAX;
+		route = true;
+	}
+	local = s;
+
+	for (p = s; p < end; p++) {
+		unsigned char c = (unsigned char)*p;
+
+		if (is_ctl(c))
+			return ADDR_BAD_SYNTAX;
+		if (escaped) {
+			escaped = false;
+			continue;
+		}
+		if (quoted) {
+			if (c == '\\')
+				escaped = true;
+			else if (c == '"')
+				quoted = false;
+			continue;
+		}
+		if (c == '"')
+			quoted = true;
+		else if (c == '@')
+			at = p;
+		else if (c == ' ' || c == '<' || c == '>')
+			return ADDR_BAD_SYNTAX;
+	}
+	if (quoted || escaped)
+		return ADDR_BAD_SYNTAX;
+
+	if (at == NULL) {
+		static const char pm[] = "postmaster";
+		size_t n = (size_t)(end - local), i;
+
+		if (n > ADDR_LOCAL_MAX)
+			return ADDR_TOO_LONG;
+		a.postmaster = (n == sizeof(pm) - 1);
+		for (i = 0; a.postmaster && i < n; i++)
+			a.postmaster = lower(local[i]) == pm[i];
+		a.routing = memchr(local, '%', n) != NULL ||
+		    memchr(local, '!', n) != NULL;
+		a.source_route = route;
+		*out = a;
+		return ADDR_OK;
+	}
+
+	if (at == local)
+		return ADDR_BAD_SYNTAX;		/* "@domain" */
+	if ((size_t)(at - local) > ADDR_LOCAL_MAX)
+		return ADDR_TOO_LONG;
+	/* Any routing character in the local part, quoted or not: "a%b",
+	 * "b!a", "\"a@b\"" and "a@b" (of "a@b@c") all make some MTA forward. */
+	for (p = local; p < at; p++) {
+		if (*p == '@' || *p == '%' || *p == '!') {
+			a.routing = true;
+			break;
+		}
+	}
+	if (addr_domain_normalize(at + 1, (size_t)(end - (at + 1)),
+	    a.domain) != NULL)
+		return ADDR_BAD_SYNTAX;
+	a.qualified = true;
+	a.literal = a.domain[0] == '[';
+	a.source_route = route;
+	*out = a;
+	return ADDR_OK;
+}

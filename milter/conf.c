@@ -1,0 +1,743 @@
+/*
+ * conf - the configuration file. See conf.h.
+ *
+ * Reading happens in two passes: the file is first split into settings
+ * (name, value, where), then every key of the table is applied in table
+ * order, from the file or from its default, so that a default is parsed
+ * by exactly the code that parses the file.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+
+#include "conf.h"
+#include "log.h"
+
+#define LOGICAL_MAX	(1024 * 1024)	/* one setting, continuations included */
+#define ERR_MAX		512
+
+struct parser;
+typedef void setter(struct parser *, const char *value, const char *file,
+    unsigned line);
+
+struct key {
+	struct conf_key	pub;
+	setter		*set;
+};
+
+struct setting {
+	char		*value;
+	unsigned	line;		/* 0: not in the file */
+};
+
+struct parser {
+	const char	*path;
+	struct conf_errors *errs;
+	struct policy	*p;
+	EVP_MD_CTX	*sha;
+	struct setting	*settings;	/* one per key, table order */
+	bool		oom;
+};
+
+static setter set_domains, set_networks, set_smtp_ports, set_sub_ports,
+    set_require_tls, set_unknown, set_mode, set_socket, set_facility,
+    set_ident, set_log_accepts;
+
+static const struct key keys[] = {
+	{ { "milter_socket", "string", "inet:8899@127.0.0.1",
+	    "where the milter listens, in libmilter syntax: inet:PORT@HOST, "
+	    "inet6:PORT@HOST or unix:/PATH" }, set_socket },
+	{ { "local_domains", "list", "",
+	    "the server's own domains; \".example.org\" matches every "
+	    "subdomain of example.org" }, set_domains },
+	{ { "my_networks", "list", "",
+	    "clients that may relay without authentication, in Postfix "
+	    "mynetworks syntax (\"!\" excludes, first match wins)" },
+	    set_networks },
+	{ { "smtp_ports", "list", "25",
+	    "listeners (port numbers or {daemon_name} values) where "
+	    "unauthenticated mail may go to local domains only" },
+	    set_smtp_ports },
+	{ { "submission_ports", "list", "465 587",
+	    "listeners (port numbers or {daemon_name} values) where "
+	    "authentication is required" }, set_sub_ports },
+	{ { "submission_require_tls", "bool", "yes",
+	    "refuse mail on submission listeners from sessions without TLS" },
+	    set_require_tls },
+	{ { "unknown_listener", "smtp|submission|tempfail", "smtp",
+	    "the rule for a session whose listener is not listed" },
+	    set_unknown },
+	{ { "mode", "enforce|monitor", "enforce",
+	    "monitor: decide and log (decision=would_reject), refuse nothing" },
+	    set_mode },
+	{ { "syslog_facility", "facility", "mail",
+	    "mail, daemon, user or local0..local7" }, set_facility },
+	{ { "syslog_ident", "string", "relaywarden",
+	    "the program name on every log line" }, set_ident },
+	{ { "log_accepts", "bool", "yes",
+	    "log accepted recipients too, not only refusals" },
+	    set_log_accepts },
+};
+#define NKEYS (sizeof(keys) / sizeof(keys[0]))
+
+const struct conf_key *
+conf_keys(void)
+{
+	static struct conf_key pub[NKEYS + 1];
+	size_t i;
+
+	/* Written once with the same values; harmless if two threads race. */
+	for (i = 0; i < NKEYS; i++)
+		pub[i] = keys[i].pub;
+	return pub;
+}
+
+/* Appends "FILE:LINE: message" (or "FILE: message" when line is 0). */
+static void
+error_at(struct parser *ps, const char *file, unsigned line, const char *fmt,
+    ...) __attribute__((format(printf, 4, 5)));
+
+static void
+error_at(struct parser *ps, const char *file, unsigned line, const char *fmt,
+    ...)
+{
+	struct conf_errors *e = ps->errs;
+	char msg[ERR_MAX], *full, **grown;
+	va_list ap;
+	int n;
+
+	if (e->n >= CONF_ERRORS_MAX) {
+		e->dropped++;
+		return;
+	}
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (line > 0)
+		n = asprintf(&full, "%s:%u: %s", file, line, msg);
+	else
+		n = asprintf(&full, "%s: %s", file, msg);
+	grown = n < 0 ? NULL : realloc(e->msg, (e->n + 1) * sizeof(*e->msg));
+	if (grown == NULL) {
+		if (n >= 0)
+			free(full);
+		ps->oom = true;
+		e->dropped++;
+		return;
+	}
+	e->msg = grown;
+	e->msg[e->n++] = full;
+}
+
+void
+conf_errors_free(struct conf_errors *errs)
+{
+	size_t i;
+
+	if (errs == NULL)
+		return;
+	for (i = 0; i < errs->n; i++)
+		free(errs->msg[i]);
+	free(errs->msg);
+	errs->msg = NULL;
+	errs->n = 0;
+	errs->dropped = 0;
+}
+
+/* Reentrant strerror (GNU flavour under _GNU_SOURCE). */
+static const char *
+errstr(int err, char *buf, size_t len)
+{
+	return strerror_r(err, buf, len);
+}
+
+/*
+ * Reads one physical line (without its newline) into *buf. Returns its
+ * length, -1 at end of file, -2 when longer than CONF_LINE_MAX (the rest
+ * of the line is skipped) and -3 when it holds a NUL byte.
+ */
+static long
+read_line(FILE *fp, char **buf, size_t *cap, EVP_MD_CTX *sha)
+{
+	ssize_t n = getline(buf, cap, fp);
+
+	if (n < 0)
+		return -1;
+	if (sha != NULL)
+		EVP_DigestUpdate(sha, *buf, (size_t)n);
+	if (n > 0 && (*buf)[n - 1] == '\n')
+		(*buf)[--n] = '\0';
+	if (n > CONF_LINE_MAX)
+		return -2;
+	if (strlen(*buf) != (size_t)n)
+		return -3;
+	return (long)n;
+}
+
+static const char blanks[] = " \t\r\n\f\v";
+
+static bool
+blank_or_comment(const char *s)
+{
+	s += strspn(s, blanks);
+	return *s == '\0' || *s == '#';
+}
+
+/* Calls each(ps, entry, file, line) for every entry of a list value,
+ * reading absolute paths as list files. */
+typedef void entry_fn(struct parser *, const char *entry, const char *file,
+    unsigned line);
+
+static void
+read_list_file(struct parser *ps, const char *path, const char *file,
+    unsigned line, entry_fn *each)
+{
+	char *buf = NULL, ebuf[128];
+	size_t cap = 0;
+	unsigned lineno = 0;
+	long n;
+	FILE *fp;
+
+	if ((fp = fopen(path, "r")) == NULL) {
+		error_at(ps, file, line, "cannot read list file \"%s\": %s",
+		    path, errstr(errno, ebuf, sizeof(ebuf)));
+		return;
+	}
+	/* The digest covers what was read from where. */
+	EVP_DigestUpdate(ps->sha, path, strlen(path) + 1);
+	while ((n = read_line(fp, &buf, &cap, ps->sha)) != -1) {
+		char *s;
+		size_t len;
+
+		lineno++;
+		if (n == -2) {
+			error_at(ps, path, lineno,
+			    "line longer than %d bytes", CONF_LINE_MAX);
+			continue;
+		}
+		if (n == -3) {
+			error_at(ps, path, lineno, "NUL byte in line");
+			continue;
+		}
+		if (blank_or_comment(buf))
+			continue;
+		/* Only the first field counts: "example.org OK" works. */
+		s = buf + strspn(buf, blanks);
+		len = strcspn(s, blanks);
+		s[len] = '\0';
+		if (s[0] == '/') {
+			error_at(ps, path, lineno, "list files do not nest: "
+			    "\"%s\" must be listed in the main file", s);
+			continue;
+		}
+		each(ps, s, path, lineno);
+	}
+	if (ferror(fp))
+		error_at(ps, file, line, "error reading list file \"%s\": %s",
+		    path, errstr(errno, ebuf, sizeof(ebuf)));
+	free(buf);
+	fclose(fp);
+}
+
+static void
+for_each_entry(struct parser *ps, const char *value, const char *file,
+    unsigned line, entry_fn *each)
+{
+	static const char seps[] = " \t\r\n\f\v,";
+	char *copy = strdup(value), *s;
+
+	if (copy == NULL) {
+		ps->oom = true;
+		return;
+	}
+	for (s = copy + strspn(copy, seps); *s != '\0'; s += strspn(s, seps)) {
+		size_t len = strcspn(s, seps);
+		bool more = s[len] != '\0';
+
+		s[len] = '\0';
+		if (s[0] == '/')
+			read_list_file(ps, s, file, line, each);
+		else
+			each(ps, s, file, line);
+		s += len + more;
+	}
+	free(copy);
+}
+
+static void
+add_domain(struct parser *ps, const char *entry, const char *file,
+    unsigned line)
+{
+	char err[ERR_MAX];
+
+	if (!domset_add(ps->p->local_domains, entry, err, sizeof(err)))
+		error_at(ps, file, line, "local_domains: %s", err);
+}
+
+static void
+set_domains(struct parser *ps, const char *value, const char *file,
+    unsigned line)
+{
+	for_each_entry(ps, value, file, line, add_domain);
+}
+
+static void
+add_network(struct parser *ps, const char *entry, const char *file,
+    unsigned line)
+{
+	char err[ERR_MAX];
+
+	if (!netset_add(ps->p->my_networks, entry, err, sizeof(err)))
+		error_at(ps, file, line, "my_networks: %s", err);
+}
+
+static void
+set_networks(struct parser *ps, const char *value, const char *file,
+    unsigned line)
+{
+	for_each_entry(ps, value, file, line, add_network);
+}
+
+static bool
+is_port(const char *s, unsigned *port)
+{
+	unsigned v = 0;
+
+	if (*s < '0' || *s > '9')
+		return false;
+	for (; *s != '\0'; s++) {
+		if (*s < '0' || *s > '9' || v > 65535)
+			return false;
+		v = v * 10 + (unsigned)(*s - '0');
+	}
+	*port = v;
+	return true;
+}
+
+static bool
+is_daemon_name(const char *s)
+{
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_'))
+			return false;
+	}
+	return true;
+}
+
+static void
+add_listener(struct parser *ps, enum listener kind, const char *entry,
+    const char *file, unsigned line)
+{
+	struct policy *p = ps->p;
+	struct listener_entry e = { kind, 0, NULL }, *grown;
+	const char *what = kind == LISTENER_SMTP ? "smtp_ports" :
+	    "submission_ports";
+	size_t i;
+
+	if (entry[0] >= '0' && entry[0] <= '9') {
+		if (!is_port(entry, &e.port) || e.port == 0 || e.port > 65535) {
+			error_at(ps, file, line, "%s: bad port \"%.64s\": a port "
+			    "is a number from 1 to 65535", what, entry);
+			return;
+		}
+	} else if (!is_daemon_name(entry) || strlen(entry) > 255) {
+		error_at(ps, file, line, "%s: bad listener \"%.64s\": give a "
+		    "port number or a {daemon_name} value (letters, digits, "
+		    "'.', '-', '_')", what, entry);
+		return;
+	}
+	for (i = 0; i < p->nlisteners; i++) {
+		const struct listener_entry *o = &p->listeners[i];
+
+		if ((e.port != 0 && o->port == e.port) || (e.port == 0 &&
+		    o->name != NULL && strcmp(o->name, entry) == 0)) {
+			if (o->kind != kind)
+				error_at(ps, file, line, "%s: \"%s\" is listed in "
+				    "both smtp_ports and submission_ports%s",
+				    what, entry, line == 0 ? " (by default: set "
+				    "both lists)" : "");
+			return;		/* a repeat in one list is harmless */
+		}
+	}
+	if (e.port == 0 && (e.name = strdup(entry)) == NULL) {
+		ps->oom = true;
+		return;
+	}
+	grown = realloc(p->listeners, (p->nlisteners + 1) * sizeof(*grown));
+	if (grown == NULL) {
+		free(e.name);
+		ps->oom = true;
+		return;
+	}
+	p->listeners = grown;
+	p->listeners[p->nlisteners++] = e;
+}
+
+static void
+add_smtp(struct parser *ps, const char *entry, const char *file,
+    unsigned line)
+{
+	add_listener(ps, LISTENER_SMTP, entry, file, line);
+}
+
+static void
+add_submission(struct parser *ps, const char *entry, const char *file,
+    unsigned line)
+{
+	add_listener(ps, LISTENER_SUBMISSION, entry, file, line);
+}
+
+static void
+set_smtp_ports(struct parser *ps, const char *value, const char *file,
+    unsigned line)
+{
+	for_each_entry(ps, value, file, line, add_smtp);
+}
+
+static void
+set_sub_ports(struct parser *ps, const char *value, const char *file,
+    unsigned line)
+{
+	for_each_entry(ps, value, file, line, add_submission);
+}
+
+/* Index of value in words (NULL-terminated), or -1 after an error. */
+static int
+pick(struct parser *ps, const char *name, const char *value,
+    const char *const words[], const char *file, unsigned line)
+{
+	char list[128] = "";
+	int i;
+
+	for (i = 0; words[i] != NULL; i++)
+		if (strcmp(value, words[i]) == 0)
+			return i;
+	for (i = 0; words[i] != NULL; i++) {
+		strncat(list, i == 0 ? "" : words[i + 1] ? ", " : " or ",
+		    sizeof(list) - strlen(list) - 1);
+		strncat(list, words[i], sizeof(list) - strlen(list) - 1);
+	}
+	error_at(ps, file, line, "%s must be %s, not \"%.64s\"", name, list,
+	    value);
+	return -1;
+}
+
+static bool
+get_bool(struct parser *ps, const char *name, const char *value,
+    const char *file, unsigned line, bool *out)
+{
+	static const char *const words[] = { "no", "yes", NULL };
+	int i = pick(ps, name, value, words, file, line);
+
+	if (i >= 0)
+		*out = i == 1;
+	return i >= 0;
+}
+
+static void
+set_require_tls(struct parser *ps, const char *value, const char *file,
+    unsigned line)
+{
+	get_bool(ps, "submission_require_tls", value, file, line,
+	    &ps->p->submission_require_tls);
+}
+
+static void
+set_log_accepts(struct parser *ps, const char *value, const char *file,
+    unsigned line)
+{
+	get_bool(ps, "log_accepts", value, file, line, &ps->p->log_accepts);
+}
+
+static void
+set_unknown(struct parser *ps, const char *value, const char *file,
+    unsigned line)
+{
+	static const char *const words[] = {
+		"smtp", "submission", "tempfail", NULL
+	};
+	static const enum unknown_listener vals[] = {
+		UNKNOWN_AS_SMTP, UNKNOWN_AS_SUBMISSION, UNKNOWN_TEMPFAIL
+	};
+	int i = pick(ps, "unknown_listener", value, words, file, line);
+
+	if (i >= 0)
+		ps->p->unknown_listener = vals[i];
+}
+
+static void
+set_mode(struct parser *ps, const char *value, const char *file,
+    unsigned line)
+{
+	static const char *const words[] = { "enforce", "monitor", NULL };
+	int i = pick(ps, "mode", value, words, file, line);
+
+	if (i >= 0)
+		ps->p->mode = i == 1 ? MODE_MONITOR : MODE_ENFORCE;
+}
+
+static void
+set_facility(struct parser *ps, const char *value, const char *file,
+    unsigned line)
+{
+	int f = log_facility(value);
+
+	if (f < 0)
+		error_at(ps, file, line, "syslog_facility must be mail, daemon, "
+		    "user or local0 to local7, not \"%.64s\"", value);
+	else
+		ps->p->syslog_facility = f;
+}
+
+static void
+set_ident(struct parser *ps, const char *value, const char *file,
+    unsigned line)
+{
+	const char *s;
+
+	for (s = value; *s != '\0'; s++) {
+		if (*s <= ' ' || *s >= 0x7f || *s == ':' || *s == '[') {
+			error_at(ps, file, line, "syslog_ident must be one word "
+			    "of printable characters without ':' or '['");
+			return;
+		}
+	}
+	if (s == value || s - value > 64) {
+		error_at(ps, file, line, "syslog_ident must be 1 to 64 bytes");
+		return;
+	}
+	if ((ps->p->syslog_ident = strdup(value)) == NULL)
+		ps->oom = true;
+}
+
+/* inet:PORT[@HOST], inet6:PORT[@HOST], unix:/PATH, local:/PATH, as
+ * smfi_setconn(3) takes them. */
+static void
+set_socket(struct parser *ps, const char *value, const char *file,
+    unsigned line)
+{
+	const char *rest = NULL;
+	unsigned port;
+
+	if (strncmp(value, "unix:", 5) == 0 || strncmp(value, "local:", 6) == 0) {
+		rest = strchr(value, ':') + 1;
+		if (rest[0] != '/' || strlen(rest) > 100) {
+			error_at(ps, file, line, "milter_socket \"%.64s\": a unix "
+			    "socket needs an absolute path of at most 100 bytes",
+			    value);
+			return;
+		}
+	} else if (strncmp(value, "inet:", 5) == 0 ||
+	    strncmp(value, "inet6:", 6) == 0) {
+		char num[8];
+		size_t n;
+
+		rest = strchr(value, ':') + 1;
+		n = strcspn(rest, "@");
+		if (n == 0 || n >= sizeof(num)) {
+			n = 0;
+		} else {
+			memcpy(num, rest, n);
+			num[n] = '\0';
+		}
+		if (n == 0 || !is_port(num, &port) || port == 0 ||
+		    port > 65535 || (rest[n] == '@' && rest[n + 1] == '\0')) {
+			error_at(ps, file, line, "milter_socket \"%.64s\": write "
+			    "inet:PORT@HOST, e.g. inet:8899@127.0.0.1", value);
+			return;
+		}
+	} else {
+		error_at(ps, file, line, "milter_socket \"%.64s\" must start with "
+		    "inet:, inet6: or unix:", value);
+		return;
+	}
+	if ((ps->p->milter_socket = strdup(value)) == NULL)
+		ps->oom = true;
+}
+
+static int
+key_index(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < NKEYS; i++)
+		if (strcmp(keys[i].pub.name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* One logical line "name = value" that started at line. */
+static void
+take_setting(struct parser *ps, char *text, unsigned line)
+{
+	char *name = text + strspn(text, blanks), *eq, *value, *end;
+	size_t nlen = strcspn(name, " \t=");
+	int k;
+
+	eq = name + nlen + strspn(name + nlen, " \t");
+	if (*eq != '=') {
+		error_at(ps, ps->path, line, "expected \"name = value\"");
+		return;
+	}
+	name[nlen] = '\0';
+	value = eq + 1 + strspn(eq + 1, blanks);
+	end = value + strlen(value);
+	while (end > value && strchr(blanks, end[-1]) != NULL)
+		*--end = '\0';
+	if ((k = key_index(name)) < 0) {
+		error_at(ps, ps->path, line, "unknown setting \"%.64s\"", name);
+		return;
+	}
+	if (ps->settings[k].line != 0) {
+		error_at(ps, ps->path, line, "%s is set twice (first at line %u)",
+		    name, ps->settings[k].line);
+		return;
+	}
+	if ((ps->settings[k].value = strdup(value)) == NULL) {
+		ps->oom = true;
+		return;
+	}
+	ps->settings[k].line = line;
+}
+
+static void
+read_main(struct parser *ps, FILE *fp)
+{
+	char *buf = NULL, *logical = NULL;
+	size_t cap = 0, llen = 0;
+	unsigned lineno = 0, start = 0;
+	bool skip = false;	/* the current logical line is already in error */
+	long n;
+
+	for (;;) {
+		n = read_line(fp, &buf, &cap, ps->sha);
+		if (n != -1)
+			lineno++;
+		if (n >= 0 && blank_or_comment(buf))
+			continue;
+		if (n >= 0 && (buf[0] == ' ' || buf[0] == '\t')) {
+			/* A continuation, as in main.cf. */
+			if (start == 0) {
+				error_at(ps, ps->path, lineno, "continuation line "
+				    "(it starts with white space) with no "
+				    "setting before it");
+				continue;
+			}
+			if (skip)
+				continue;
+			if (llen + 1 + (size_t)n > LOGICAL_MAX) {
+				error_at(ps, ps->path, start, "setting longer than "
+				    "%d bytes: put long lists in a file",
+				    LOGICAL_MAX);
+				skip = true;
+				continue;
+			}
+			char *grown = realloc(logical, llen + (size_t)n + 2);
+
+			if (grown == NULL) {
+				ps->oom = true;
+				break;
+			}
+			logical = grown;
+			logical[llen++] = ' ';
+			memcpy(logical + llen, buf, (size_t)n + 1);
+			llen += (size_t)n;
+			continue;
+		}
+		/* Anything else ends the logical line before it. */
+		if (start != 0 && !skip)
+			take_setting(ps, logical, start);
+		start = 0;
+		skip = false;
+		llen = 0;
+		if (n == -1)
+			break;
+		start = lineno;
+		if (n == -2 || n == -3) {
+			if (n == -2)
+				error_at(ps, ps->path, lineno,
+				    "line longer than %d bytes", CONF_LINE_MAX);
+			else
+				error_at(ps, ps->path, lineno, "NUL byte in line");
+			skip = true;
+			continue;
+		}
+		free(logical);
+		if ((logical = strdup(buf)) == NULL) {
+			ps->oom = true;
+			break;
+		}
+		llen = (size_t)n;
+	}
+	if (ferror(fp))
+		error_at(ps, ps->path, 0, "read error");
+	free(buf);
+	free(logical);
+}
+
+static void
+set_digest(struct policy *p, EVP_MD_CTX *sha)
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned len = 0;
+	size_t i;
+
+	EVP_DigestFinal_ex(sha, p->digest, &len);
+	for (i = 0; i < sizeof(p->digest_short) - 1; i++)
+		p->digest_short[i] = hex[(p->digest[i / 2] >> (i % 2 ? 0 : 4)) & 0xf];
+	p->digest_short[i] = '\0';
+}
+
+struct policy *
+conf_load(const char *path, struct conf_errors *errs)
+{
+	struct parser ps;
+	char ebuf[128];
+	size_t before = errs->n + errs->dropped, i;
+	FILE *fp;
+
+	memset(&ps, 0, sizeof(ps));
+	ps.path = path;
+	ps.errs = errs;
+	ps.p = policy_new();
+	ps.sha = EVP_MD_CTX_new();
+	ps.settings = calloc(NKEYS, sizeof(*ps.settings));
+	if (ps.p == NULL || ps.sha == NULL || ps.settings == NULL ||
+	    EVP_DigestInit_ex(ps.sha, EVP_sha256(), NULL) != 1) {
+		error_at(&ps, path, 0, "out of memory");
+		goto out;
+	}
+	if ((fp = fopen(path, "r")) == NULL) {
+		error_at(&ps, path, 0, "cannot open: %s",
+		    errstr(errno, ebuf, sizeof(ebuf)));
+		goto out;
+	}
+	read_main(&ps, fp);
+	fclose(fp);
+	for (i = 0; i < NKEYS; i++) {
+		const struct setting *s = &ps.settings[i];
+
+		keys[i].set(&ps, s->line != 0 ? s->value : keys[i].pub.def,
+		    path, s->line);
+	}
+	set_digest(ps.p, ps.sha);
+	if (ps.oom)
+		error_at(&ps, path, 0, "out of memory");
+out:
+	for (i = 0; ps.settings != NULL && i < NKEYS; i++)
+		free(ps.settings[i].value);
+	free(ps.settings);
+	EVP_MD_CTX_free(ps.sha);
+	if (errs->n + errs->dropped != before) {
+		policy_free(ps.p);
+		return NULL;
+	}
+	return ps.p;
+}

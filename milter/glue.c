@@ -1,0 +1,303 @@
+/*
+ * glue - libmilter callbacks. See glue.h.
+ *
+ * Macros (Postfix 3.2+ honours smfi_setsymlist, and a requested list
+ * replaces Postfix's own list for that stage, so each list holds all we
+ * read at that stage):
+ *   connect  {daemon_port} {daemon_name}   which listener
+ *   helo     {tls_version}                 TLS after the first EHLO
+ *   mail     i {auth_authen} {tls_version} login; TLS again, because a
+ *                                          client may STARTTLS and send
+ *                                          no second EHLO
+ *   rcpt     i                             queue id, for the log
+ * MTAs that ignore smfi_setsymlist need the same lists in their own
+ * configuration (conf/postfix-main.cf.snippet, conf/sendmail.mc).
+ */
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <time.h>
+
+#include <libmilter/mfapi.h>
+
+#include "glue.h"
+#include "log.h"
+#include "policy.h"
+#include "snap.h"
+
+/* Longest macro value kept; longer ones are cut (they are only logged or
+ * tested for presence, so a cut never changes a decision). */
+#define MACRO_MAX	256
+
+struct conn {
+	struct snap	*snap;
+	bool		client_known;
+	struct netaddr	client;
+	char		client_text[NETADDR_TEXT_MAX];
+	/* The transaction, set at MAIL FROM. */
+	bool		in_mail;
+	char		port[MACRO_MAX];
+	char		name[MACRO_MAX];
+	char		auth[MACRO_MAX];
+	char		tls[MACRO_MAX];
+	char		from[MACRO_MAX];
+};
+
+/* Copies a macro (or "" when absent), cut to MACRO_MAX - 1 bytes. */
+static void
+macro(SMFICTX *ctx, const char *name, char *dst)
+{
+	const char *v = smfi_getsymval(ctx, (char *)name);
+
+	snprintf(dst, MACRO_MAX, "%s", v != NULL ? v : "");
+}
+
+static sfsistat
+rw_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
+    unsigned long f2, unsigned long f3, unsigned long *pf0,
+    unsigned long *pf1, unsigned long *pf2, unsigned long *pf3)
+{
+	/* Steps we have no callback for: ask the MTA not to send them. */
+	const unsigned long skip = SMFIP_NOHDRS | SMFIP_NOEOH | SMFIP_NOBODY |
+	    SMFIP_NODATA | SMFIP_NOUNKNOWN;
+
+	(void)f2;
+	(void)f3;
+	*pf0 = f0 & SMFIF_SETSYMLIST;
+	*pf1 = f1 & skip;
+	*pf2 = 0;
+	*pf3 = 0;
+	if (*pf0 & SMFIF_SETSYMLIST) {
+		/* A failure leaves the MTA's own lists in force; the listener
+		 * warning then says which setting to add. */
+		(void)smfi_setsymlist(ctx, SMFIM_CONNECT,
+		    "{daemon_port} {daemon_name}");
+		(void)smfi_setsymlist(ctx, SMFIM_HELO, "{tls_version}");
+		(void)smfi_setsymlist(ctx, SMFIM_ENVFROM,
+		    "i {auth_authen} {tls_version}");
+		(void)smfi_setsymlist(ctx, SMFIM_ENVRCPT, "i");
+	}
+	return SMFIS_CONTINUE;
+}
+
+static sfsistat
+rw_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *hostaddr)
+{
+	struct conn *c = calloc(1, sizeof(*c));
+
+	(void)hostname;
+	if (c == NULL) {
+		/* No state: MAIL FROM answers 4xx (fail closed). */
+		log_msg(LOG_ERR, "out of memory at connect");
+		return SMFIS_CONTINUE;
+	}
+	c->snap = snap_acquire();
+	if (hostaddr != NULL &&
+	    netaddr_from_sockaddr((const struct sockaddr *)hostaddr,
+	    &c->client)) {
+		c->client_known = true;
+		netaddr_format(&c->client, c->client_text,
+		    sizeof(c->client_text));
+	}
+	if (smfi_setpriv(ctx, c) != MI_SUCCESS) {
+		snap_release(c->snap);
+		free(c);
+	}
+	return SMFIS_CONTINUE;
+}
+
+/* Warns about an unknown listener at most once every ten minutes. */
+static void
+warn_listener(const struct conn *c, const struct policy *p)
+{
+	static _Atomic long last;
+	long now = (long)time(NULL), prev = atomic_load(&last);
+	char port[LOG_VALUE_MAX], name[LOG_VALUE_MAX];
+	const char *rule = p->unknown_listener == UNKNOWN_AS_SUBMISSION ?
+	    "submission" : p->unknown_listener == UNKNOWN_TEMPFAIL ?
+	    "tempfail" : "smtp";
+
+	if (now - prev < 600 || !atomic_compare_exchange_strong(&last, &prev, now))
+		return;
+	log_escape(port, sizeof(port), c->port);
+	log_escape(name, sizeof(name), c->name);
+	if (c->port[0] == '\0')
+		log_msg(LOG_WARNING, "warning: the MTA sent no {daemon_port} "
+		    "(daemon_name=%s): applying unknown_listener = %s. Postfix "
+		    "before 3.2 or an MTA that ignores smfi_setsymlist needs, in "
+		    "main.cf: milter_connect_macros = j {daemon_name} "
+		    "{daemon_addr} {daemon_port} v _ (Sendmail: "
+		    "confMILTER_MACROS_CONNECT); see conf/postfix-main.cf.snippet",
+		    name, rule);
+	else
+		log_msg(LOG_WARNING, "warning: listener port %s (daemon_name=%s)"
+		    " is in neither smtp_ports nor submission_ports: applying "
+		    "unknown_listener = %s; add it to one of them in the "
+		    "relaywarden configuration", port, name, rule);
+}
+
+/* Logs one decision and turns it into the milter's answer. */
+static sfsistat
+answer(SMFICTX *ctx, struct conn *c, const struct policy *p,
+    const struct verdict *v, const char *rcpt)
+{
+	struct log_decision d;
+	char text[2 * VERDICT_TEXT_MAX];
+	const char *s;
+	size_t o = 0;
+	bool refusal = v->decision != DECISION_ACCEPT;
+
+	if (!v->listener_known)
+		warn_listener(c, p);
+	if (refusal || (rcpt != NULL && p->log_accepts)) {
+		memset(&d, 0, sizeof(d));
+		d.queue_id = smfi_getsymval(ctx, "i");
+		d.listener = policy_listener_name(v->listener);
+		d.port = c->port;
+		d.client = c->client_known ? c->client_text : NULL;
+		d.auth = c->auth;
+		d.tls = c->tls;
+		d.from = c->from;
+		d.rcpt = rcpt;
+		d.decision = policy_decision_name(v->decision);
+		d.reason = policy_reason_name(v->reason);
+		d.code = v->code;
+		d.dsn = v->xcode;
+		d.policy = p->digest_short;
+		log_decision(&d, refusal);
+	}
+	if (v->decision != DECISION_REJECT && v->decision != DECISION_TEMPFAIL)
+		return SMFIS_CONTINUE;	/* never SMFIS_ACCEPT: later rcpts count */
+	/* The reply text is a format string on the MTA side (libmilter
+	 * docs): double every '%' that an echoed address may carry. */
+	for (s = v->text; *s != '\0' && o + 2 < sizeof(text); s++) {
+		if (*s == '%')
+			text[o++] = '%';
+		text[o++] = *s;
+	}
+	text[o] = '\0';
+	(void)smfi_setreply(ctx, (char *)v->code, (char *)v->xcode, text);
+	return v->decision == DECISION_REJECT ? SMFIS_REJECT : SMFIS_TEMPFAIL;
+}
+
+/* No state or no policy: the only safe answer is "try again later". */
+static sfsistat
+internal_error(SMFICTX *ctx, const char *where)
+{
+	log_msg(LOG_ERR, "%s: no connection state (out of memory at connect?): "
+	    "answering 451", where);
+	(void)smfi_setreply(ctx, "451", "4.3.0",
+	    "Temporary failure in relay policy, try again later");
+	return SMFIS_TEMPFAIL;
+}
+
+static void
+request(const struct conn *c, struct policy_request *req, const char *rcpt)
+{
+	memset(req, 0, sizeof(*req));
+	req->daemon_port = c->port;
+	req->daemon_name = c->name;
+	req->client = c->client_known ? &c->client : NULL;
+	req->auth = c->auth;
+	req->tls = c->tls;
+	req->rcpt = rcpt;
+}
+
+static sfsistat
+rw_envfrom(SMFICTX *ctx, char **argv)
+{
+	struct conn *c = smfi_getpriv(ctx);
+	struct policy_request req;
+	struct verdict v;
+
+	if (c == NULL || c->snap == NULL)
+		return internal_error(ctx, "MAIL FROM");
+	/* Read at every MAIL FROM: {auth_authen} belongs to the transaction,
+	 * and the listener macros may arrive late from some MTAs. */
+	macro(ctx, "{daemon_port}", c->port);
+	macro(ctx, "{daemon_name}", c->name);
+	macro(ctx, "{auth_authen}", c->auth);
+	macro(ctx, "{tls_version}", c->tls);
+	snprintf(c->from, sizeof(c->from), "%s", argv[0] != NULL ? argv[0] : "");
+	c->in_mail = true;
+	request(c, &req, NULL);
+	policy_eval(snap_policy(c->snap), &req, &v);
+	return answer(ctx, c, snap_policy(c->snap), &v, NULL);
+}
+
+static sfsistat
+rw_envrcpt(SMFICTX *ctx, char **argv)
+{
+	struct conn *c = smfi_getpriv(ctx);
+	struct policy_request req;
+	struct verdict v;
+
+	if (c == NULL || c->snap == NULL || !c->in_mail)
+		return internal_error(ctx, "RCPT TO");
+	request(c, &req, argv[0] != NULL ? argv[0] : "");
+	policy_eval(snap_policy(c->snap), &req, &v);
+	return answer(ctx, c, snap_policy(c->snap), &v, req.rcpt);
+}
+
+static sfsistat
+rw_abort(SMFICTX *ctx)
+{
+	struct conn *c = smfi_getpriv(ctx);
+
+	if (c != NULL)
+		c->in_mail = false;
+	return SMFIS_CONTINUE;
+}
+
+static sfsistat
+rw_close(SMFICTX *ctx)
+{
+	struct conn *c = smfi_getpriv(ctx);
+
+	/* close may come with no state: connect failed or never came. */
+	if (c != NULL) {
+		snap_release(c->snap);
+		free(c);
+		(void)smfi_setpriv(ctx, NULL);
+	}
+	return SMFIS_CONTINUE;
+}
+
+static struct smfiDesc filter = {
+	.xxfi_name = "relaywarden",
+	.xxfi_version = SMFI_VERSION,
+	.xxfi_flags = SMFIF_NONE,
+	.xxfi_connect = rw_connect,
+	.xxfi_envfrom = rw_envfrom,
+	.xxfi_envrcpt = rw_envrcpt,
+	.xxfi_abort = rw_abort,
+	.xxfi_close = rw_close,
+	.xxfi_negotiate = rw_negotiate,
+};
+
+bool
+glue_open(const char *conn, char *err, size_t errlen)
+{
+	if (smfi_setconn((char *)conn) != MI_SUCCESS) {
+		snprintf(err, errlen, "bad milter socket \"%s\"", conn);
+		return false;
+	}
+	if (smfi_register(filter) != MI_SUCCESS) {
+		snprintf(err, errlen, "smfi_register failed");
+		return false;
+	}
+	if (smfi_opensocket(true) != MI_SUCCESS) {
+		snprintf(err, errlen, "cannot open milter socket \"%s\" (in use, "
+		    "or no permission?)", conn);
+		return false;
+	}
+	return true;
+}
+
+int
+glue_run(void)
+{
+	return smfi_main() == MI_SUCCESS ? 0 : 1;
+}

@@ -1,0 +1,223 @@
+/*
+ * relaywarden - options, the first config load, the socket, signals,
+ * and libmilter's main loop. No policy here.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "conf.h"
+#include "glue.h"
+#include "log.h"
+#include "query.h"
+#include "snap.h"
+
+#ifndef RW_CONF_DEFAULT
+#define RW_CONF_DEFAULT "/etc/relaywarden/relaywarden.conf"
+#endif
+
+static const char *conf_path = RW_CONF_DEFAULT;
+
+static void
+usage(void)
+{
+	fprintf(stderr,
+	    "usage: relaywarden [-f] [-c file]      run the milter\n"
+	    "       relaywarden -n [-c file]        check the configuration\n"
+	    "       relaywarden -q [-c file] facts  what would the policy say?\n"
+	    "       relaywarden -V                  print the version\n"
+	    "facts: port= name= client= auth= tls= from= rcpt= (rcpt repeats)\n"
+	    "default file: %s\n", RW_CONF_DEFAULT);
+	exit(EX_USAGE);
+}
+
+/* Loads the file, printing every error to stderr; NULL on failure. */
+static struct policy *
+load_or_print(void)
+{
+	struct conf_errors errs = { NULL, 0, 0 };
+	struct policy *p = conf_load(conf_path, &errs);
+	size_t i;
+
+	for (i = 0; i < errs.n; i++)
+		fprintf(stderr, "%s\n", errs.msg[i]);
+	if (errs.dropped > 0)
+		fprintf(stderr, "%s: %zu more errors not shown\n", conf_path,
+		    errs.dropped);
+	conf_errors_free(&errs);
+	return p;
+}
+
+static void
+log_policy(const char *what, const struct policy *p)
+{
+	static const char hex[] = "0123456789abcdef";
+	char digest[2 * sizeof(p->digest) + 1];
+	size_t i;
+
+	for (i = 0; i < sizeof(p->digest); i++) {
+		digest[2 * i] = hex[p->digest[i] >> 4];
+		digest[2 * i + 1] = hex[p->digest[i] & 0xf];
+	}
+	digest[2 * i] = '\0';
+	log_msg(LOG_INFO, "%s: config=%s sha256=%s local_domains=%zu "
+	    "my_networks=%zu mode=%s", what, conf_path, digest,
+	    domset_count(p->local_domains), netset_count(p->my_networks),
+	    p->mode == MODE_MONITOR ? "monitor" : "enforce");
+}
+
+/*
+ * SIGUSR1 reloads (libmilter's own signal thread takes SIGHUP, SIGTERM
+ * and SIGINT as "stop"). The new policy is built with no lock held; a
+ * broken file keeps the old policy and logs every error.
+ */
+static void *
+reload_thread(void *arg)
+{
+	sigset_t *set = arg;
+	int sig;
+
+	for (;;) {
+		struct conf_errors errs = { NULL, 0, 0 };
+		struct policy *p;
+		size_t i;
+
+		pthread_setcancelstate(PTHREAD_CANCEL_ENABLE, NULL);
+		if (sigwait(set, &sig) != 0)
+			continue;
+		/* A stop must not cut a reload in half (leaks, a lost lock). */
+		pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, NULL);
+		p = conf_load(conf_path, &errs);
+		if (p == NULL) {
+			for (i = 0; i < errs.n; i++)
+				log_msg(LOG_ERR, "reload refused: %s", errs.msg[i]);
+			log_msg(LOG_ERR, "reload refused: %zu error(s); the "
+			    "previous policy stays in force", errs.n + errs.dropped);
+			conf_errors_free(&errs);
+			continue;
+		}
+		log_policy("reloaded", p);
+		if (!snap_publish(p))
+			log_msg(LOG_ERR, "reload: out of memory; the previous "
+			    "policy stays in force");
+	}
+	return NULL;
+}
+
+static void
+daemonize(void)
+{
+	pid_t pid = fork();
+	int fd;
+
+	if (pid < 0) {
+		fprintf(stderr, "relaywarden: fork: %s\n", strerror(errno));
+		exit(EX_OSERR);
+	}
+	if (pid > 0)
+		_exit(0);
+	(void)setsid();
+	if (chdir("/") != 0)
+		exit(EX_OSERR);
+	if ((fd = open("/dev/null", O_RDWR)) >= 0) {
+		(void)dup2(fd, STDIN_FILENO);
+		(void)dup2(fd, STDOUT_FILENO);
+		(void)dup2(fd, STDERR_FILENO);
+		if (fd > STDERR_FILENO)
+			close(fd);
+	}
+}
+
+int
+main(int argc, char *argv[])
+{
+	enum { RUN, CHECK, QUERY } mode = RUN;
+	bool foreground = false;
+	struct policy *p;
+	pthread_t reloader;
+	sigset_t set;
+	char err[256];
+	int ch, status;
+
+	while ((ch = getopt(argc, argv, "c:fnqVh")) != -1) {
+		switch (ch) {
+		case 'c':
+			conf_path = optarg;
+			break;
+		case 'f':
+			foreground = true;
+			break;
+		case 'n':
+			mode = CHECK;
+			break;
+		case 'q':
+			mode = QUERY;
+			break;
+		case 'V':
+			printf("relaywarden %s\n", RW_VERSION);
+			return 0;
+		default:
+			usage();
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if ((mode != QUERY && argc > 0) || (mode == QUERY && argc == 0))
+		usage();
+
+	p = load_or_print();
+	if (p == NULL)
+		return mode == RUN ? EX_CONFIG : 1;
+	if (mode == CHECK) {
+		printf("%s: ok: %zu local domains, %zu networks, policy %s\n",
+		    conf_path, domset_count(p->local_domains),
+		    netset_count(p->my_networks), p->digest_short);
+		policy_free(p);
+		return 0;
+	}
+	if (mode == QUERY) {
+		status = query_run(p, argc, argv, stdout, stderr);
+		policy_free(p);
+		return status;
+	}
+
+	log_open(p->syslog_ident, p->syslog_facility, foreground);
+	if (!glue_open(p->milter_socket, err, sizeof(err))) {
+		fprintf(stderr, "relaywarden: %s\n", err);
+		log_msg(LOG_ERR, "%s", err);
+		policy_free(p);
+		return EX_UNAVAILABLE;
+	}
+	if (!foreground)
+		daemonize();
+	log_policy("starting", p);
+	log_msg(LOG_INFO, "listening on %s", p->milter_socket);
+	if (!snap_publish(p)) {
+		log_msg(LOG_ERR, "out of memory");
+		return EX_OSERR;
+	}
+
+	/* Blocked before any thread starts, so only sigwait() sees it. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	if (pthread_create(&reloader, NULL, reload_thread, &set) != 0) {
+		log_msg(LOG_ERR, "cannot start the reload thread");
+		return EX_OSERR;
+	}
+
+	status = glue_run();
+	log_msg(LOG_INFO, "stopping");
+	pthread_cancel(reloader);
+	pthread_join(reloader, NULL);
+	snap_shutdown();
+	log_close();
+	return status;
+}

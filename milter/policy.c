@@ -1,0 +1,281 @@
+/*
+ * policy - the relay decision. See policy.h for the contract.
+ *
+ * The order of the checks follows Postfix's own relay restrictions
+ * (permit_sasl_authenticated, permit_mynetworks, reject_unauth_destination
+ * with allow_untrusted_routing = no), with the submission listener's
+ * "authentication required" in front of everything.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "addr.h"
+#include "policy.h"
+
+struct policy *
+policy_new(void)
+{
+	struct policy *p = calloc(1, sizeof(*p));
+
+	if (p == NULL)
+		return NULL;
+	p->local_domains = domset_new();
+	p->my_networks = netset_new();
+	if (p->local_domains == NULL || p->my_networks == NULL) {
+		policy_free(p);
+		return NULL;
+	}
+	p->submission_require_tls = true;
+	p->unknown_listener = UNKNOWN_AS_SMTP;
+	p->mode = MODE_ENFORCE;
+	p->log_accepts = true;
+	return p;
+}
+
+void
+policy_free(struct policy *p)
+{
+	size_t i;
+
+	if (p == NULL)
+		return;
+	domset_free(p->local_domains);
+	netset_free(p->my_networks);
+	for (i = 0; i < p->nlisteners; i++)
+		free(p->listeners[i].name);
+	free(p->listeners);
+	free(p->milter_socket);
+	free(p->syslog_ident);
+	free(p);
+}
+
+/* A {daemon_port} value: decimal 1..65535, nothing else. */
+static unsigned
+parse_port(const char *s)
+{
+	unsigned v = 0;
+
+	if (s == NULL || *s == '\0')
+		return 0;
+	for (; *s != '\0'; s++) {
+		if (*s < '0' || *s > '9')
+			return 0;
+		v = v * 10 + (unsigned)(*s - '0');
+		if (v > 65535)
+			return 0;
+	}
+	return v;
+}
+
+bool
+policy_listener(const struct policy *p, const char *daemon_port,
+    const char *daemon_name, enum listener *out)
+{
+	unsigned port = parse_port(daemon_port);
+	size_t i;
+
+	/* The port is what the client dialled; the name is per-service
+	 * configuration that may be left at its default: port first. */
+	for (i = 0; port != 0 && i < p->nlisteners; i++) {
+		if (p->listeners[i].port == port) {
+			*out = p->listeners[i].kind;
+			return true;
+		}
+	}
+	for (i = 0; daemon_name != NULL && i < p->nlisteners; i++) {
+		if (p->listeners[i].name != NULL &&
+		    strcmp(p->listeners[i].name, daemon_name) == 0) {
+			*out = p->listeners[i].kind;
+			return true;
+		}
+	}
+	return false;
+}
+
+static bool
+present(const char *s)
+{
+	return s != NULL && *s != '\0';
+}
+
+static void
+permit(struct verdict *v, enum reason r)
+{
+	v->decision = DECISION_ACCEPT;
+	v->reason = r;
+	v->code = NULL;
+	v->xcode = NULL;
+	v->text[0] = '\0';
+}
+
+static void
+refuse(struct verdict *v, enum decision d, enum reason r, const char *code,
+    const char *xcode, const char *text)
+{
+	v->decision = d;
+	v->reason = r;
+	v->code = code;
+	v->xcode = xcode;
+	snprintf(v->text, sizeof(v->text), "%s", text);
+}
+
+/* "<addr>: what", echoing the recipient as the client wrote it, as
+ * Postfix does. addr_parse() has bounded it to ADDR_PATH_MAX already. */
+static void
+refuse_rcpt(struct verdict *v, enum reason r, const char *code,
+    const char *xcode, const char *rcpt, const char *what)
+{
+	size_t n = strlen(rcpt);
+
+	if (n >= 2 && rcpt[0] == '<' && rcpt[n - 1] == '>') {
+		rcpt++;
+		n -= 2;
+	}
+	v->decision = DECISION_REJECT;
+	v->reason = r;
+	v->code = code;
+	v->xcode = xcode;
+	snprintf(v->text, sizeof(v->text), "<%.*s>: %s", (int)n, rcpt, what);
+}
+
+/* The listener's MAIL FROM checks; true when the session may go on. */
+static bool
+eval_mail(const struct policy *p, const struct policy_request *req,
+    struct verdict *v)
+{
+	if (v->listener != LISTENER_SUBMISSION)
+		return true;
+	/* TLS first: Postfix refuses AUTH before STARTTLS on such a port, so
+	 * the STARTTLS message is the one that tells the user the fix. */
+	if (p->submission_require_tls && !present(req->tls)) {
+		refuse(v, DECISION_REJECT, REASON_TLS_REQUIRED, "530", "5.7.0",
+		    "Must issue a STARTTLS command first");
+		return false;
+	}
+	if (!present(req->auth)) {
+		refuse(v, DECISION_REJECT, REASON_AUTH_REQUIRED, "530", "5.7.0",
+		    "Authentication required");
+		return false;
+	}
+	return true;
+}
+
+static void
+eval_rcpt(const struct policy *p, const struct policy_request *req,
+    struct verdict *v)
+{
+	struct addr a;
+
+	switch (addr_parse(req->rcpt, &a)) {
+	case ADDR_OK:
+		break;
+	case ADDR_NULL:
+	case ADDR_BAD_SYNTAX:
+	case ADDR_TOO_LONG:
+		refuse(v, DECISION_REJECT, REASON_BAD_ADDRESS, "501", "5.1.3",
+		    "Bad recipient address syntax");
+		return;
+	}
+	if (present(req->auth)) {
+		permit(v, REASON_AUTHENTICATED);
+		return;
+	}
+	if (req->client != NULL &&
+	    netset_contains(p->my_networks, req->client)) {
+		permit(v, REASON_MY_NETWORKS);
+		return;
+	}
+	/* From here on the client may not relay. */
+	if (!a.qualified) {
+		if (a.postmaster) {
+			permit(v, REASON_POSTMASTER);
+			return;
+		}
+		refuse_rcpt(v, REASON_UNQUALIFIED, "504", "5.5.2", req->rcpt,
+		    "Recipient address rejected: need fully-qualified address");
+		return;
+	}
+	if (a.routing) {
+		refuse_rcpt(v, REASON_ROUTING_TRICK, "554", "5.7.1", req->rcpt,
+		    "Relay access denied");
+		return;
+	}
+	if (domset_contains(p->local_domains, a.domain)) {
+		permit(v, REASON_LOCAL_DOMAIN);
+		return;
+	}
+	refuse_rcpt(v, REASON_RELAY_DENIED, "554", "5.7.1", req->rcpt,
+	    "Relay access denied");
+}
+
+void
+policy_eval(const struct policy *p, const struct policy_request *req,
+    struct verdict *v)
+{
+	v->listener_known = policy_listener(p, req->daemon_port,
+	    req->daemon_name, &v->listener);
+	if (!v->listener_known) {
+		switch (p->unknown_listener) {
+		case UNKNOWN_AS_SMTP:
+			v->listener = LISTENER_SMTP;
+			break;
+		case UNKNOWN_AS_SUBMISSION:
+			v->listener = LISTENER_SUBMISSION;
+			break;
+		case UNKNOWN_TEMPFAIL:
+			v->listener = LISTENER_SMTP;
+			refuse(v, DECISION_TEMPFAIL, REASON_UNKNOWN_LISTENER,
+			    "451", "4.3.5", "Server configuration error");
+			goto mode;
+		}
+	}
+	if (eval_mail(p, req, v)) {
+		if (req->rcpt == NULL)
+			permit(v, REASON_SENDER_OK);
+		else
+			eval_rcpt(p, req, v);
+	}
+mode:
+	if (p->mode == MODE_MONITOR && v->decision != DECISION_ACCEPT)
+		v->decision = DECISION_WOULD_REJECT;
+}
+
+const char *
+policy_reason_name(enum reason r)
+{
+	switch (r) {
+	case REASON_AUTHENTICATED:	return "authenticated";
+	case REASON_MY_NETWORKS:	return "my_networks";
+	case REASON_LOCAL_DOMAIN:	return "local_domain";
+	case REASON_POSTMASTER:		return "postmaster";
+	case REASON_SENDER_OK:		return "sender_ok";
+	case REASON_RELAY_DENIED:	return "relay_denied";
+	case REASON_ROUTING_TRICK:	return "routing_trick";
+	case REASON_UNQUALIFIED:	return "unqualified";
+	case REASON_BAD_ADDRESS:	return "bad_address";
+	case REASON_AUTH_REQUIRED:	return "auth_required";
+	case REASON_TLS_REQUIRED:	return "tls_required";
+	case REASON_UNKNOWN_LISTENER:	return "unknown_listener";
+	case REASON_INTERNAL_ERROR:	return "internal_error";
+	}
+	return "internal_error";
+}
+
+const char *
+policy_decision_name(enum decision d)
+{
+	switch (d) {
+	case DECISION_ACCEPT:		return "accept";
+	case DECISION_REJECT:		return "reject";
+	case DECISION_TEMPFAIL:		return "tempfail";
+	case DECISION_WOULD_REJECT:	return "would_reject";
+	}
+	return "tempfail";
+}
+
+const char *
+policy_listener_name(enum listener l)
+{
+	return l == LISTENER_SUBMISSION ? "submission" : "smtp";
+}

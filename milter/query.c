@@ -1,0 +1,134 @@
+/*
+ * query - the what-if mode behind "relaywarden -q". See query.h.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include "query.h"
+
+static const char blanks[] = " \t\r\n";
+
+struct facts {
+	const char	*port, *name, *client, *auth, *tls, *from;
+	const char	**rcpt;
+	size_t		nrcpt;
+};
+
+/* Sets *slot from "key=value" words; false after a message on err. */
+static bool
+take(struct facts *f, char *word, FILE *err)
+{
+	static const char *const keys[] = {
+		"port", "name", "client", "auth", "tls", "from", NULL
+	};
+	const char **slots[] = {
+		&f->port, &f->name, &f->client, &f->auth, &f->tls, &f->from
+	};
+	char *eq = strchr(word, '=');
+	size_t i;
+
+	if (eq == NULL) {
+		fprintf(err, "relaywarden: -q: \"%s\" is not key=value\n", word);
+		return false;
+	}
+	*eq = '\0';
+	if (strcmp(word, "rcpt") == 0) {
+		f->rcpt[f->nrcpt++] = eq + 1;
+		return true;
+	}
+	for (i = 0; keys[i] != NULL; i++) {
+		if (strcmp(word, keys[i]) != 0)
+			continue;
+		if (*slots[i] != NULL) {
+			fprintf(err, "relaywarden: -q: %s= given twice\n", word);
+			return false;
+		}
+		*slots[i] = eq + 1;
+		return true;
+	}
+	fprintf(err, "relaywarden: -q: unknown fact \"%s\"; the facts are "
+	    "port= name= client= auth= tls= from= rcpt=\n", word);
+	return false;
+}
+
+static void
+print_verdict(FILE *out, const struct verdict *v)
+{
+	if (v->decision == DECISION_ACCEPT)
+		fprintf(out, "accept reason=%s\n", policy_reason_name(v->reason));
+	else
+		fprintf(out, "%s %s %s %s reason=%s\n",
+		    policy_decision_name(v->decision), v->code, v->xcode,
+		    v->text, policy_reason_name(v->reason));
+}
+
+int
+query_run(const struct policy *p, int argc, char *const argv[], FILE *out,
+    FILE *err)
+{
+	struct facts f;
+	struct policy_request req;
+	struct netaddr client;
+	struct verdict v;
+	char **copies;
+	size_t nwords = 0, i;
+	int status = EX_USAGE, n;
+
+	memset(&f, 0, sizeof(f));
+	copies = calloc((size_t)argc + 1, sizeof(*copies));
+	for (n = 0; copies != NULL && n < argc; n++)
+		nwords += strlen(argv[n]) / 2 + 1;	/* words <= len/2 + 1 */
+	f.rcpt = calloc(nwords + 1, sizeof(*f.rcpt));
+	if (copies == NULL || f.rcpt == NULL) {
+		fprintf(err, "relaywarden: -q: out of memory\n");
+		goto out;
+	}
+	for (n = 0; n < argc; n++) {
+		char *s;
+
+		if ((copies[n] = strdup(argv[n])) == NULL) {
+			fprintf(err, "relaywarden: -q: out of memory\n");
+			goto out;
+		}
+		for (s = copies[n] + strspn(copies[n], blanks); *s != '\0';
+		    s += strspn(s, blanks)) {
+			size_t len = strcspn(s, blanks);
+			bool more = s[len] != '\0';
+
+			s[len] = '\0';
+			if (!take(&f, s, err))
+				goto out;
+			s += len + more;
+		}
+	}
+	memset(&req, 0, sizeof(req));
+	req.daemon_port = f.port;
+	req.daemon_name = f.name;
+	req.auth = f.auth;
+	req.tls = f.tls;
+	if (f.client != NULL && *f.client != '\0') {
+		if (!netaddr_parse(f.client, &client)) {
+			fprintf(err, "relaywarden: -q: client=%s is not an IPv4 "
+			    "or IPv6 address\n", f.client);
+			goto out;
+		}
+		req.client = &client;
+	}
+	if (f.nrcpt == 0) {
+		policy_eval(p, &req, &v);	/* the MAIL FROM stage alone */
+		print_verdict(out, &v);
+	}
+	for (i = 0; i < f.nrcpt; i++) {
+		req.rcpt = f.rcpt[i];
+		policy_eval(p, &req, &v);
+		print_verdict(out, &v);
+	}
+	status = 0;
+out:
+	for (n = 0; copies != NULL && n < argc; n++)
+		free(copies[n]);
+	free(copies);
+	free(f.rcpt);
+	return status;
+}
