@@ -11,11 +11,16 @@
 
 static const char hex[] = "0123456789abcdef";
 
+/* openlog(3) keeps the pointer it is given, and a reload frees the policy
+ * that holds the configured ident: keep our own copy. */
+static char ident_copy[65];
+
 void
 log_open(const char *ident, int facility, bool to_stderr)
 {
+	snprintf(ident_copy, sizeof(ident_copy), "%s", ident);
 	/* LOG_PERROR: with -f the same lines, same format, reach stderr. */
-	openlog(ident, LOG_PID | LOG_NDELAY | (to_stderr ? LOG_PERROR : 0),
+	openlog(ident_copy, LOG_PID | LOG_NDELAY | (to_stderr ? LOG_PERROR : 0),
 	    facility);
 }
 

@@ -22,6 +22,8 @@
 /* Longest decision line. */
 #define LOG_LINE_MAX	4096
 
+/* ident is copied (64 bytes at most); syslog_ident and syslog_facility
+ * changes take effect at the next start, not at a reload. */
 void	log_open(const char *ident, int facility, bool to_stderr);
 void	log_close(void);
 

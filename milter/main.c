@@ -142,7 +142,7 @@ main(int argc, char *argv[])
 	bool foreground = false;
 	struct policy *p;
 	pthread_t reloader;
-	sigset_t set;
+	sigset_t set, stops;
 	char err[256];
 	int ch, status;
 
@@ -204,10 +204,20 @@ main(int argc, char *argv[])
 		return EX_OSERR;
 	}
 
-	/* Blocked before any thread starts, so only sigwait() sees it. */
+	/*
+	 * Blocked before any thread starts, so that only sigwait() sees
+	 * them: SIGUSR1 here, the stop signals in libmilter's own signal
+	 * thread. A thread started with them unblocked would take SIGTERM's
+	 * default action and kill the daemon without a clean stop.
+	 */
+	sigemptyset(&stops);
+	sigaddset(&stops, SIGHUP);
+	sigaddset(&stops, SIGTERM);
+	sigaddset(&stops, SIGINT);
+	sigaddset(&stops, SIGUSR1);
+	pthread_sigmask(SIG_BLOCK, &stops, NULL);
 	sigemptyset(&set);
 	sigaddset(&set, SIGUSR1);
-	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	if (pthread_create(&reloader, NULL, reload_thread, &set) != 0) {
 		log_msg(LOG_ERR, "cannot start the reload thread");
 		return EX_OSERR;
