@@ -7,7 +7,9 @@ CC	?= cc
 PKG_CONFIG ?= pkg-config
 WERROR	?= -Werror
 CFLAGS	?= -O2 -g
-CFLAGS	+= -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wformat=2 -Wshadow \
+# The project's own flags, kept apart so that "make CFLAGS=..." adds to
+# them instead of replacing them.
+RW_CFLAGS = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wformat=2 -Wshadow \
 	   -Wstrict-prototypes -Wmissing-prototypes -Wvla $(WERROR) \
 	   -DRW_VERSION='"$(VERSION)"'
 MILTER_CFLAGS := $(shell $(PKG_CONFIG) --cflags milter)
@@ -20,44 +22,67 @@ CHECK_LIBS    := $(shell $(PKG_CONFIG) --libs check)
 CIDR_LIBS     = -lcidr
 LDLIBS	+= $(CIDR_LIBS) $(CRYPTO_LIBS) -lpthread
 
+# B: where objects and binaries go ("." by default; the sanitizer build
+# uses its own directory so that it never mixes with the normal one).
+B	?= .
+SAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all \
+	    -fno-omit-frame-pointer
+
 # Everything but the libmilter glue and main() is testable without a socket.
 CORE_SRCS = $(filter-out milter/main.c milter/glue.c,$(wildcard milter/*.c))
-CORE_OBJS = $(CORE_SRCS:.c=.o)
-DAEMON_OBJS = $(CORE_OBJS) milter/glue.o milter/main.o
+CORE_OBJS = $(CORE_SRCS:%.c=$(B)/%.o)
+DAEMON_OBJS = $(CORE_OBJS) $(B)/milter/glue.o $(B)/milter/main.o
 TEST_SRCS = $(sort $(wildcard tests/check_*.c))
 SUITE_SRCS = $(filter-out tests/check_main.c,$(TEST_SRCS))
-TEST_OBJS = $(TEST_SRCS:.c=.o)
+TEST_OBJS = $(TEST_SRCS:%.c=$(B)/%.o)
+HEADERS = $(wildcard milter/*.h)
 
-all: milter/relaywarden
+all: $(B)/milter/relaywarden
 
-milter/relaywarden: $(DAEMON_OBJS)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(DAEMON_OBJS) $(MILTER_LIBS) $(LDLIBS)
+$(B)/milter/relaywarden: $(DAEMON_OBJS)
+	$(CC) $(RW_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $(DAEMON_OBJS) $(MILTER_LIBS) $(LDLIBS)
 
-milter/glue.o milter/main.o: CFLAGS += $(MILTER_CFLAGS)
-milter/conf.o: CFLAGS += $(CRYPTO_CFLAGS)
+$(B)/milter/glue.o $(B)/milter/main.o: RW_CFLAGS += $(MILTER_CFLAGS)
+$(B)/milter/conf.o: RW_CFLAGS += $(CRYPTO_CFLAGS)
 
-milter/%.o: milter/%.c $(wildcard milter/*.h)
-	$(CC) $(CFLAGS) -c -o $@ $<
+$(B)/milter/%.o: milter/%.c $(HEADERS)
+	@mkdir -p $(@D)
+	$(CC) $(RW_CFLAGS) $(CFLAGS) -c -o $@ $<
 
 # One Check runner; the suite list is made from the tests/check_*.c files.
-tests/suites.inc: $(SUITE_SRCS) Makefile
+$(B)/tests/suites.inc: $(SUITE_SRCS) Makefile
+	@mkdir -p $(@D)
 	@printf '%s\n' $(patsubst tests/check_%.c,'SUITE(%)',$(SUITE_SRCS)) > $@.tmp
 	@mv $@.tmp $@
 
-tests/check_main.o: tests/suites.inc
+$(B)/tests/check_main.o: $(B)/tests/suites.inc
 # A suite's constructor is declared only where the runner calls it.
-tests/%.o: tests/%.c $(wildcard milter/*.h tests/*.h)
-	$(CC) $(CFLAGS) -Wno-missing-prototypes $(CHECK_CFLAGS) -Imilter -c -o $@ $<
+$(B)/tests/%.o: tests/%.c $(HEADERS) $(wildcard tests/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(RW_CFLAGS) $(CFLAGS) -Wno-missing-prototypes $(CHECK_CFLAGS) -Imilter \
+	    -I$(B)/tests -c -o $@ $<
 
-tests/check_relaywarden: $(TEST_OBJS) $(CORE_OBJS)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(TEST_OBJS) $(CORE_OBJS) $(CHECK_LIBS) $(LDLIBS)
+$(B)/tests/check_relaywarden: $(TEST_OBJS) $(CORE_OBJS)
+	$(CC) $(RW_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $(TEST_OBJS) $(CORE_OBJS) $(CHECK_LIBS) $(LDLIBS)
 
-# Unit tests (Check): no socket, no MTA.
-check: tests/check_relaywarden milter/relaywarden
-	cd tests && ./check_relaywarden
+# Unit tests (Check): no socket, no MTA. They run from tests/.
+check: $(B)/tests/check_relaywarden $(B)/milter/relaywarden
+	cd tests && $(abspath $(B))/tests/check_relaywarden
 
-# Everything: the unit tests, then a real Postfix driven by swaks.
-test: check
+# The same tests built with AddressSanitizer and UBSan (in build/san/),
+# then the normal build under valgrind memcheck. CK_FORK=no: one process,
+# so that leaks and errors are seen by the tool.
+check-san:
+	$(MAKE) B=build/san CFLAGS='-O1 -g $(SAN_FLAGS)' \
+	    LDFLAGS='$(SAN_FLAGS)' check
+check-valgrind: $(B)/tests/check_relaywarden
+	cd tests && CK_FORK=no valgrind -q --error-exitcode=1 \
+	    --leak-check=full --errors-for-leak-kinds=definite,indirect \
+	    $(abspath $(B))/tests/check_relaywarden
+
+# Everything: unit tests (plain, sanitizers, valgrind), then a real
+# Postfix driven by swaks.
+test: check check-san check-valgrind
 	tests/integration/run
 
 # Debian packages to build, run and test (as root: "sudo make deps").
@@ -65,8 +90,8 @@ test: check
 # so that installing it starts no mail server; the tests run their own
 # throw-away instance.
 BUILD_DEPS = build-essential pkg-config libmilter-dev libcidr-dev libssl-dev
-TEST_DEPS = check postfix swaks sasl2-bin libsasl2-modules openssl perl \
-	    procps iproute2
+TEST_DEPS = check valgrind postfix swaks sasl2-bin libsasl2-modules openssl \
+	    perl procps iproute2
 deps:
 	apt-get update
 	dpkg -s postfix >/dev/null 2>&1 || echo \
@@ -75,7 +100,7 @@ deps:
 	DEBIAN_FRONTEND=noninteractive apt-get install -y $(BUILD_DEPS) $(TEST_DEPS)
 
 clean:
-	rm -f milter/*.o milter/relaywarden tests/*.o tests/suites.inc \
+	rm -rf build milter/*.o milter/relaywarden tests/*.o tests/suites.inc \
 	      tests/check_relaywarden
 
-.PHONY: all check test deps clean
+.PHONY: all check check-san check-valgrind test deps clean
