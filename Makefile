@@ -98,6 +98,8 @@ deps:
 	    'postfix postfix/main_mailer_type select No configuration' | \
 	    debconf-set-selections
 	DEBIAN_FRONTEND=noninteractive apt-get install -y $(BUILD_DEPS) $(TEST_DEPS)
+	getent passwd relaywarden >/dev/null || adduser --system --group \
+	    --no-create-home --home /nonexistent relaywarden
 
 clean:
 	rm -rf build milter/*.o milter/relaywarden tests/*.o tests/suites.inc \

@@ -45,7 +45,8 @@ struct parser {
 
 static setter set_domains, set_networks, set_smtp_ports, set_sub_ports,
     set_require_tls, set_unknown, set_mode, set_socket, set_facility,
-    set_ident, set_log_accepts;
+    set_ident, set_log_accepts, set_user, set_run_as_root, set_pid_file,
+    set_socket_group, set_socket_mode;
 
 static const struct key keys[] = {
 	{ { "milter_socket", "string", "inet:8899@127.0.0.1",
@@ -81,6 +82,20 @@ static const struct key keys[] = {
 	{ { "log_accepts", "bool", "yes",
 	    "log accepted recipients too, not only refusals" },
 	    set_log_accepts },
+	{ { "user", "string", "",
+	    "started as root, become this user (and its group) for good "
+	    "once the socket and the pid file are open" }, set_user },
+	{ { "run_as_root", "bool", "no",
+	    "allow running as root when no user is set (not recommended)" },
+	    set_run_as_root },
+	{ { "pid_file", "path", "",
+	    "write the daemon's pid here (e.g. /run/relaywarden/"
+	    "relaywarden.pid); removed at stop" }, set_pid_file },
+	{ { "socket_group", "string", "",
+	    "group of a unix milter socket and of the directory made for it "
+	    "(e.g. postfix)" }, set_socket_group },
+	{ { "socket_mode", "octal", "0660",
+	    "permissions of a unix milter socket" }, set_socket_mode },
 };
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
 
@@ -560,6 +575,89 @@ set_socket(struct parser *ps, const char *value, const char *file,
 	}
 	if ((ps->p->milter_socket = strdup(value)) == NULL)
 		ps->oom = true;
+}
+
+/* A user or group name as useradd(8) accepts it; "" means none. */
+static bool
+is_account_name(const char *s)
+{
+	size_t n = 0;
+
+	for (; s[n] != '\0'; n++) {
+		unsigned char c = (unsigned char)s[n];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || c == '_' || c == '-' ||
+		    (c == '.' && n > 0)))
+			return false;
+	}
+	return n <= 32 && s[0] != '-';
+}
+
+static void
+set_name(struct parser *ps, const char *key, const char *value,
+    const char *file, unsigned line, char **out)
+{
+	if (!is_account_name(value)) {
+		error_at(ps, file, line, "%s \"%.64s\" is not a user or group "
+		    "name", key, value);
+		return;
+	}
+	if ((*out = strdup(value)) == NULL)
+		ps->oom = true;
+}
+
+static void
+set_user(struct parser *ps, const char *value, const char *file,
+    unsigned line)
+{
+	set_name(ps, "user", value, file, line, &ps->p->user);
+}
+
+static void
+set_socket_group(struct parser *ps, const char *value, const char *file,
+    unsigned line)
+{
+	set_name(ps, "socket_group", value, file, line, &ps->p->socket_group);
+}
+
+static void
+set_run_as_root(struct parser *ps, const char *value, const char *file,
+    unsigned line)
+{
+	get_bool(ps, "run_as_root", value, file, line, &ps->p->run_as_root);
+}
+
+static void
+set_pid_file(struct parser *ps, const char *value, const char *file,
+    unsigned line)
+{
+	if (value[0] != '\0' && (value[0] != '/' || strlen(value) > 1024 ||
+	    value[strlen(value) - 1] == '/')) {
+		error_at(ps, file, line, "pid_file must be an absolute file "
+		    "path, not \"%.64s\"", value);
+		return;
+	}
+	if ((ps->p->pid_file = strdup(value)) == NULL)
+		ps->oom = true;
+}
+
+static void
+set_socket_mode(struct parser *ps, const char *value, const char *file,
+    unsigned line)
+{
+	unsigned v = 0;
+	const char *s;
+
+	for (s = value; *s >= '0' && *s <= '7' && s - value < 4; s++)
+		v = v * 8 + (unsigned)(*s - '0');
+	if (s == value || *s != '\0' || (v & 0007) != 0) {
+		error_at(ps, file, line, "socket_mode must be octal, at most "
+		    "4 digits, with no access for others (e.g. 0660), not "
+		    "\"%.64s\"", value);
+		return;
+	}
+	ps->p->socket_mode = v;
 }
 
 static int

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "conf.h"
+#include "daemon.h"
 #include "glue.h"
 #include "log.h"
 #include "query.h"
@@ -111,28 +112,62 @@ reload_thread(void *arg)
 	return NULL;
 }
 
-static void
-daemonize(void)
+/* The path of a unix milter socket ("unix:/x", "local:/x"), or NULL. */
+static const char *
+unix_socket_path(const char *conn)
 {
-	pid_t pid = fork();
-	int fd;
+	if (strncmp(conn, "unix:", 5) == 0)
+		return conn + 5;
+	if (strncmp(conn, "local:", 6) == 0)
+		return conn + 6;
+	return NULL;
+}
 
-	if (pid < 0) {
-		fprintf(stderr, "relaywarden: fork: %s\n", strerror(errno));
-		exit(EX_OSERR);
+static bool
+fail(const char *what)
+{
+	fprintf(stderr, "relaywarden: %s\n", what);
+	log_msg(LOG_ERR, "%s", what);
+	return false;
+}
+
+/*
+ * Opens the socket, detaches, writes the pid file and drops root, in
+ * that order: the socket and the pid file may need root, nothing after
+ * them does.
+ */
+static bool
+start_daemon(const struct policy *p, bool foreground, const char **unix_path,
+    bool *pid_written)
+{
+	struct daemon_ids ids;
+	char err[512];
+
+	if (!daemon_ids(p->user, p->socket_group, p->run_as_root, &ids, err,
+	    sizeof(err)))
+		return fail(err);
+	*unix_path = unix_socket_path(p->milter_socket);
+	if (*unix_path != NULL &&
+	    !daemon_parent_dir(*unix_path, &ids, err, sizeof(err)))
+		return fail(err);
+	if (p->pid_file[0] != '\0' &&
+	    !daemon_parent_dir(p->pid_file, &ids, err, sizeof(err)))
+		return fail(err);
+	if (!glue_open(p->milter_socket, err, sizeof(err)))
+		return fail(err);
+	if (*unix_path != NULL && !daemon_socket_perms(*unix_path, &ids,
+	    p->socket_mode, err, sizeof(err)))
+		return fail(err);
+	if (!foreground && !daemon_detach(err, sizeof(err)))
+		return fail(err);
+	if (p->pid_file[0] != '\0') {
+		if (!daemon_pidfile(p->pid_file, err, sizeof(err)))
+			return fail(err);
+		*pid_written = true;
 	}
-	if (pid > 0)
-		_exit(0);
-	(void)setsid();
-	if (chdir("/") != 0)
-		exit(EX_OSERR);
-	if ((fd = open("/dev/null", O_RDWR)) >= 0) {
-		(void)dup2(fd, STDIN_FILENO);
-		(void)dup2(fd, STDOUT_FILENO);
-		(void)dup2(fd, STDERR_FILENO);
-		if (fd > STDERR_FILENO)
-			close(fd);
-	}
+	if (!daemon_drop(&ids, err, sizeof(err)))
+		return fail(err);
+	return true;
 }
 
 int
@@ -143,7 +178,9 @@ main(int argc, char *argv[])
 	struct policy *p;
 	pthread_t reloader;
 	sigset_t set, stops;
-	char err[256];
+	const char *unix_path = NULL;
+	char *pid_file = NULL;
+	bool pid_written = false;
 	int ch, status;
 
 	while ((ch = getopt(argc, argv, "c:fnqVh")) != -1) {
@@ -189,17 +226,14 @@ main(int argc, char *argv[])
 	}
 
 	log_open(p->syslog_ident, p->syslog_facility, foreground);
-	if (!glue_open(p->milter_socket, err, sizeof(err))) {
-		fprintf(stderr, "relaywarden: %s\n", err);
-		log_msg(LOG_ERR, "%s", err);
+	if (!start_daemon(p, foreground, &unix_path, &pid_written)) {
 		policy_free(p);
-		return EX_UNAVAILABLE;
+		return EX_CONFIG;
 	}
-	if (!foreground)
-		daemonize();
 	log_policy("starting", p);
-	log_msg(LOG_INFO, "listening on %s", p->milter_socket);
-	if (!snap_publish(p)) {
+	log_msg(LOG_INFO, "listening on %s as uid %ld", p->milter_socket,
+	    (long)geteuid());
+	if ((pid_file = strdup(p->pid_file)) == NULL || !snap_publish(p)) {
 		log_msg(LOG_ERR, "out of memory");
 		return EX_OSERR;
 	}
@@ -228,6 +262,13 @@ main(int argc, char *argv[])
 	pthread_cancel(reloader);
 	pthread_join(reloader, NULL);
 	snap_shutdown();
+	/* libmilter leaves a unix socket behind in some builds; the files
+	 * are ours to remove (their directory is ours after the drop). */
+	if (unix_path != NULL)
+		(void)unlink(unix_path);
+	if (pid_written)
+		(void)unlink(pid_file);
+	free(pid_file);
 	log_close();
 	return status;
 }

@@ -47,6 +47,9 @@ policy_free(struct policy *p)
 	free(p->listeners);
 	free(p->milter_socket);
 	free(p->syslog_ident);
+	free(p->user);
+	free(p->pid_file);
+	free(p->socket_group);
 	free(p);
 }
 

@@ -82,6 +82,11 @@ struct policy {
 	int		syslog_facility;
 	char		*syslog_ident;
 	bool		log_accepts;
+	char		*user;		/* "" = none */
+	bool		run_as_root;
+	char		*pid_file;	/* "" = none */
+	char		*socket_group;	/* "" = the user's group */
+	unsigned	socket_mode;
 	unsigned char	digest[32];	/* SHA-256 of the config and its list files */
 	char		digest_short[13];	/* first 12 hex digits of digest */
 };

@@ -1,0 +1,53 @@
+/*
+ * daemon - becoming a well-behaved system daemon: the directories of the
+ * socket and the pid file, the pid file, detaching from the terminal,
+ * and dropping root for good.
+ *
+ * Called from main() only, before any thread starts. Each function
+ * returns false with a message in err (errlen bytes) that says what to
+ * fix; nothing here exits.
+ */
+#ifndef RW_DAEMON_H
+#define RW_DAEMON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+struct daemon_ids {
+	bool	drop;		/* started as root with a user to become */
+	uid_t	uid;
+	gid_t	gid;		/* the user's primary group */
+	gid_t	socket_gid;	/* socket_group, or gid */
+};
+
+/*
+ * Resolves user and socket_group (either may be "" for none). As root,
+ * a user is required unless run_as_root; not as root, both are ignored
+ * (nothing to drop) except that socket_group must still exist.
+ */
+bool	daemon_ids(const char *user, const char *socket_group,
+	    bool run_as_root, struct daemon_ids *ids, char *err, size_t errlen);
+
+/*
+ * Creates the parent directory of path if missing (one level), owned by
+ * ids->uid and socket_gid, mode 0750, so that the MTA's group can reach a
+ * socket in it and the daemon can remove its files there after the drop.
+ */
+bool	daemon_parent_dir(const char *path, const struct daemon_ids *ids,
+	    char *err, size_t errlen);
+
+/* Gives a unix socket its group and mode (e.g. 0660). */
+bool	daemon_socket_perms(const char *path, const struct daemon_ids *ids,
+	    unsigned mode, char *err, size_t errlen);
+
+/* Writes our pid to path (refusing to replace one of a live process). */
+bool	daemon_pidfile(const char *path, char *err, size_t errlen);
+
+/* fork, setsid, chdir /, stdio to /dev/null. The parent exits 0. */
+bool	daemon_detach(char *err, size_t errlen);
+
+/* setgroups/setgid/setuid to ids, and checks that root cannot come back. */
+bool	daemon_drop(const struct daemon_ids *ids, char *err, size_t errlen);
+
+#endif
