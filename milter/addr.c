@@ -92,6 +92,8 @@ addr_domain_normalize(const char *in, size_t len, char *out)
 		if (++label > 63)
 			return "domain label longer than 63 bytes";
 	}
+	if (label == 0)
+		return "empty label in domain";	/* "example.org.." */
 	return NULL;
 }
 
@@ -131,11 +133,14 @@ addr_parse(const char *text, struct addr *out)
 
 	memset(&a, 0, sizeof(a));
 	/* Bound the scan before anything else: a hostile 10 MB argument costs
-	 * no more than a short one. The extra room allows for brackets. */
-	len = strnlen(text, ADDR_PATH_MAX + 3);
-	if (len > ADDR_PATH_MAX + 2)
+	 * no more than a short one. */
+	len = strnlen(text, ADDR_PATH_MAX + 1);
+	if (len > ADDR_PATH_MAX)
 		return ADDR_TOO_LONG;
 	end = s + len;
+	for (p = s; p < end; p++)
+		if (is_ctl((unsigned char)*p))
+			return ADDR_BAD_SYNTAX;
 
 	if (len > 0 && *s == '<') {
 		if (end[-1] != '>' || len < 2)
@@ -147,7 +152,9 @@ addr_parse(const char *text, struct addr *out)
 	}
 	if (s == end)
 		return ADDR_NULL;
-	if ((size_t)(end - s) > ADDR_PATH_MAX)
+	/* RFC 5321 4.5.3.1.3: the 256 octets include "<" and ">", whether
+	 * or not the MTA passed them on. */
+	if ((size_t)(end - s) > ADDR_PATH_MAX - 2)
 		return ADDR_TOO_LONG;
 
 	if (*s == '@') {
@@ -161,8 +168,6 @@ addr_parse(const char *text, struct addr *out)
 	for (p = s; p < end; p++) {
 		unsigned char c = (unsigned char)*p;
 
-		if (is_ctl(c))
-			return ADDR_BAD_SYNTAX;
 		if (escaped) {
 			escaped = false;
 			continue;
@@ -193,8 +198,9 @@ addr_parse(const char *text, struct addr *out)
 		a.postmaster = (n == sizeof(pm) - 1);
 		for (i = 0; a.postmaster && i < n; i++)
 			a.postmaster = lower(local[i]) == pm[i];
+		/* Only a quoted '@' can be left here: "\"a@b\"". */
 		a.routing = memchr(local, '%', n) != NULL ||
-		    memchr(local, '!', n) != NULL;
+		    memchr(local, '!', n) != NULL || memchr(local, '@', n) != NULL;
 		a.source_route = route;
 		*out = a;
 		return ADDR_OK;

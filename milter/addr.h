@@ -11,7 +11,8 @@
  * '!' left in the local part, quoted or not, is sender-specified routing.
  *
  * Bounds (RFC 5321 section 4.5.3.1): local part 64 octets, domain 255,
- * path 256. Longer input is refused (ADDR_TOO_LONG), never truncated.
+ * path 256 including "<" and ">" (counted whether or not the input has
+ * them). Longer input is refused (ADDR_TOO_LONG), never truncated.
  *
  * Pure functions on caller-owned memory; thread-safe.
  */

@@ -40,44 +40,57 @@ log_msg(int priority, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* Writes the escaped form of c into enc; returns its length (1, 2 or 4). */
+static size_t
+escape_byte(unsigned char c, char enc[4])
+{
+	if (c == '\\' || c == '"') {
+		enc[0] = '\\';
+		enc[1] = (char)c;
+		return 2;
+	}
+	if (c <= ' ' || c >= 0x7f) {
+		enc[0] = '\\';
+		enc[1] = 'x';
+		enc[2] = hex[c >> 4];
+		enc[3] = hex[c & 0xf];
+		return 4;
+	}
+	enc[0] = (char)c;
+	return 1;
+}
+
 char *
 log_escape(char *dst, size_t dstlen, const char *src)
 {
 	static const char marker[] = "\\...";
-	size_t o = 0;
-	const unsigned char *s = (const unsigned char *)src;
+	const unsigned char *s = (const unsigned char *)src, *t;
+	size_t o, total = 0, room;
+	char enc[4];
 
 	if (src == NULL || *src == '\0') {
 		snprintf(dst, dstlen, "-");
 		return dst;
 	}
-	for (; *s != '\0'; s++) {
-		char enc[4];
-		size_t n;
+	/* Does it all fit? Count no further than the buffer (bounded work
+	 * for a hostile 10 MB value). Only a value that does not fit loses
+	 * room to the marker. */
+	for (t = s; *t != '\0' && total < dstlen; t++)
+		total += escape_byte(*t, enc);
+	room = (*t == '\0' && total < dstlen) ? dstlen :
+	    dstlen - (sizeof(marker) - 1);
+	for (o = 0; *s != '\0'; s++) {
+		size_t n = escape_byte(*s, enc);
 
-		if (*s == '\\' || *s == '"') {
-			enc[0] = '\\';
-			enc[1] = (char)*s;
-			n = 2;
-		} else if (*s <= ' ' || *s >= 0x7f) {
-			enc[0] = '\\';
-			enc[1] = 'x';
-			enc[2] = hex[*s >> 4];
-			enc[3] = hex[*s & 0xf];
-			n = 4;
-		} else {
-			enc[0] = (char)*s;
-			n = 1;
-		}
-		/* Keep room for the marker and the NUL whatever comes next. */
-		if (o + n + sizeof(marker) > dstlen) {
-			memcpy(dst + o, marker, sizeof(marker));
-			return dst;
-		}
+		if (o + n + 1 > room)
+			break;
 		memcpy(dst + o, enc, n);
 		o += n;
 	}
-	dst[o] = '\0';
+	if (*s != '\0')
+		memcpy(dst + o, marker, sizeof(marker));	/* NUL too */
+	else
+		dst[o] = '\0';
 	return dst;
 }
 
