@@ -11,6 +11,7 @@
 #include "conf.h"
 
 #define README "../README.md"
+#define MAN5 "../conf/relaywarden.conf.5"
 
 /* The table row for key, as README writes it: "| `key` | `default` |"
  * or "| `key` | (empty) |". */
@@ -57,6 +58,22 @@ START_TEST(readme_lists_every_key)
 }
 END_TEST
 
+/* relaywarden.conf(5) has a ".BR key \" (default: X)\"" entry per key. */
+START_TEST(man_page_lists_every_key)
+{
+	const struct conf_key *k;
+	char *text = slurp(MAN5), row[256];
+
+	for (k = conf_keys(); k->name != NULL; k++) {
+		snprintf(row, sizeof(row), ".BR %s \" (default: %s)\"", k->name,
+		    k->def[0] != '\0' ? k->def : "empty");
+		ck_assert_msg(strstr(text, row) != NULL,
+		    "relaywarden.conf.5 has no line %s", row);
+	}
+	free(text);
+}
+END_TEST
+
 START_TEST(readme_lists_no_other_key)
 {
 	char *text = slurp(README), *s, *table, *end;
@@ -93,6 +110,7 @@ docs_suite(void)
 
 	tcase_add_test(tc, readme_lists_every_key);
 	tcase_add_test(tc, readme_lists_no_other_key);
+	tcase_add_test(tc, man_page_lists_every_key);
 	suite_add_tcase(s, tc);
 	return s;
 }
