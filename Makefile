@@ -1,6 +1,10 @@
 # relaywarden - one plain GNU Makefile.
 PREFIX	?= /usr/local
 DESTDIR	?=
+SBINDIR	?= $(PREFIX)/sbin
+MANDIR	?= $(PREFIX)/share/man
+SYSCONFDIR ?= /etc
+SYSTEMDDIR ?= /lib/systemd/system
 VERSION	= 0.1.0
 
 CC	?= cc
@@ -43,6 +47,8 @@ $(B)/milter/relaywarden: $(DAEMON_OBJS)
 	$(CC) $(RW_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $(DAEMON_OBJS) $(MILTER_LIBS) $(LDLIBS)
 
 $(B)/milter/glue.o $(B)/milter/main.o: RW_CFLAGS += $(MILTER_CFLAGS)
+$(B)/milter/main.o: RW_CFLAGS += \
+	-DRW_CONF_DEFAULT='"$(SYSCONFDIR)/relaywarden/relaywarden.conf"'
 $(B)/milter/conf.o: RW_CFLAGS += $(CRYPTO_CFLAGS)
 
 $(B)/milter/%.o: milter/%.c $(HEADERS)
@@ -80,9 +86,10 @@ check-valgrind: $(B)/tests/check_relaywarden
 	    --leak-check=full --errors-for-leak-kinds=definite,indirect \
 	    $(abspath $(B))/tests/check_relaywarden
 
-# Everything: unit tests (plain, sanitizers, valgrind), then a real
-# Postfix driven by swaks.
-test: check check-san check-valgrind
+# Everything: unit tests (plain, sanitizers, valgrind), the rc files
+# against the real binary, then a real Postfix driven by swaks.
+test: check check-san check-valgrind all
+	tests/rc/run
 	tests/integration/run
 
 # Debian packages to build, run and test (as root: "sudo make deps").
@@ -90,7 +97,7 @@ test: check check-san check-valgrind
 # so that installing it starts no mail server; the tests run their own
 # throw-away instance.
 BUILD_DEPS = build-essential pkg-config libmilter-dev libcidr-dev libssl-dev
-TEST_DEPS = check valgrind postfix swaks sasl2-bin libsasl2-modules openssl \
+TEST_DEPS = check valgrind systemd postfix swaks sasl2-bin libsasl2-modules openssl \
 	    perl procps iproute2
 deps:
 	apt-get update
@@ -101,8 +108,43 @@ deps:
 	getent passwd relaywarden >/dev/null || adduser --system --group \
 	    --no-create-home --home /nonexistent relaywarden
 
+# An existing configuration or defaults file is never overwritten.
+install: all
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man5 \
+	    $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(SYSCONFDIR)/relaywarden \
+	    $(DESTDIR)$(SYSCONFDIR)/default $(DESTDIR)$(SYSCONFDIR)/init.d \
+	    $(DESTDIR)$(SYSTEMDDIR)
+	install -m 755 $(B)/milter/relaywarden $(DESTDIR)$(SBINDIR)/relaywarden
+	install -m 644 milter/relaywarden.8 $(DESTDIR)$(MANDIR)/man8/
+	install -m 644 conf/relaywarden.conf.5 $(DESTDIR)$(MANDIR)/man5/
+	install -m 644 conf/relaywarden.conf \
+	    $(DESTDIR)$(SYSCONFDIR)/relaywarden/relaywarden.conf.example
+	install -m 644 conf/postfix-main.cf.snippet \
+	    $(DESTDIR)$(SYSCONFDIR)/relaywarden/postfix-main.cf.snippet
+	[ -e $(DESTDIR)$(SYSCONFDIR)/relaywarden/relaywarden.conf ] || \
+	    install -m 644 conf/relaywarden.conf \
+	    $(DESTDIR)$(SYSCONFDIR)/relaywarden/relaywarden.conf
+	[ -e $(DESTDIR)$(SYSCONFDIR)/default/relaywarden ] || \
+	    install -m 644 rc/relaywarden.default \
+	    $(DESTDIR)$(SYSCONFDIR)/default/relaywarden
+	sed 's,@SBINDIR@,$(SBINDIR),g' rc/relaywarden.service > \
+	    $(DESTDIR)$(SYSTEMDDIR)/relaywarden.service
+	sed 's,@SBINDIR@,$(SBINDIR),g' rc/relaywarden.init > \
+	    $(DESTDIR)$(SYSCONFDIR)/init.d/relaywarden
+	chmod 755 $(DESTDIR)$(SYSCONFDIR)/init.d/relaywarden
+
+# Leaves the configuration and defaults file, as dpkg's "remove" does.
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/relaywarden \
+	    $(DESTDIR)$(MANDIR)/man8/relaywarden.8 \
+	    $(DESTDIR)$(MANDIR)/man5/relaywarden.conf.5 \
+	    $(DESTDIR)$(SYSCONFDIR)/relaywarden/relaywarden.conf.example \
+	    $(DESTDIR)$(SYSCONFDIR)/relaywarden/postfix-main.cf.snippet \
+	    $(DESTDIR)$(SYSTEMDDIR)/relaywarden.service \
+	    $(DESTDIR)$(SYSCONFDIR)/init.d/relaywarden
+
 clean:
 	rm -rf build milter/*.o milter/relaywarden tests/*.o tests/suites.inc \
 	      tests/check_relaywarden
 
-.PHONY: all check check-san check-valgrind test deps clean
+.PHONY: all check check-san check-valgrind test deps install uninstall clean
