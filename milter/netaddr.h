@@ -25,16 +25,21 @@ struct netaddr {
 /*
  * Parses a client address as MTAs and admins write it: "192.0.2.1",
  * "2001:db8::1", "[2001:db8::1]", "IPv6:2001:db8::1" (Postfix's
- * {client_addr} form) and "::ffff:192.0.2.1". Nothing else is accepted:
- * no shorthand ("10.1"), no prefix, no surrounding white space.
- * Returns true and fills *out on success.
+ * {client_addr} form; the tag in any case, as RFC 5321's ABNF allows) and
+ * "::ffff:192.0.2.1". Nothing else is accepted: no shorthand ("10.1"), no
+ * prefix, no "[192.0.2.1]", no surrounding white space.
+ * Returns true and fills *out on success (bytes not used are zero).
  */
 bool	netaddr_parse(const char *text, struct netaddr *out);
 
 /* From a socket address (AF_INET or AF_INET6 only; false otherwise). */
 bool	netaddr_from_sockaddr(const struct sockaddr *sa, struct netaddr *out);
 
-/* Writes the canonical text ("192.0.2.1", "2001:db8::1") into buf. */
+/*
+ * Writes the canonical text ("192.0.2.1", "2001:db8::1") into buf. When
+ * len is too small for it, or a is of neither family, writes "" (if len >
+ * 0) rather than a truncated address.
+ */
 void	netaddr_format(const struct netaddr *a, char *buf, size_t len);
 
 #endif
