@@ -8,6 +8,12 @@
  * "10.0.0.1/-1" as /0 and ignores trailing garbage). Host bits set under
  * the mask are an error, as in Postfix's cidr tables.
  *
+ * IPv4-mapped entries: an IPv6 pattern inside ::ffff:0:0/96 with a prefix
+ * of 96 or more is stored as the IPv4 network it maps, since netaddr hands
+ * mapped clients over as IPv4. A shorter IPv6 prefix (::/0, say) stays
+ * IPv6 and never matches an IPv4 client; nor does an IPv4 network ever
+ * match an IPv6 client.
+ *
  * Lookup cost depends on the number of distinct prefix lengths in the set
  * (at most 33 + 129), not on the number of entries.
  *
@@ -30,11 +36,14 @@ struct netset *netset_new(void);
 void	netset_free(struct netset *set);
 
 /*
- * Appends one pattern (leading and trailing white space not allowed).
- * Returns true on success. On a bad pattern returns false and writes a
- * message that tells the fix into err, e.g.
+ * Appends one pattern (no white space anywhere in it). Returns true on
+ * success. On a bad pattern returns false, leaves the set as it was and
+ * writes a message that tells the fix into err (NULL or errlen 0: none), e.g.
  *   non-null host address bits in "172.16.1.3/21", perhaps you mean "172.16.0.0/21"
- * On memory exhaustion returns false with "out of memory".
+ *   bad network "10.1": not an IPv4 or IPv6 address
+ *   lookup table "hash:/etc/postfix/network_table" is not supported: ...
+ * On memory exhaustion returns false with "out of memory". A network
+ * given twice keeps the first pattern's verdict.
  */
 bool	netset_add(struct netset *set, const char *pattern, char *err,
 	    size_t errlen);

@@ -1,0 +1,561 @@
+/*
+ * netset - Postfix "mynetworks" patterns, first match wins.
+ *
+ * Each pattern is checked strictly here (inet_pton, a decimal prefix
+ * length) before libcidr sees its canonical text, because libcidr alone
+ * reads "10.0.0.1/-1" as /0, "10.1" as 10.0.0.1 and ignores trailing
+ * garbage. libcidr then supplies the network (address under the mask).
+ *
+ * Storage: one open-addressing table keyed by (family, prefix length,
+ * network) holding the smallest insertion index of that exact network and
+ * whether that pattern excludes, plus per-family lists of the prefix
+ * lengths in use. A lookup masks the client address once per prefix
+ * length in use and keeps the hit with the smallest index, which is the
+ * pattern a linear first-match scan would have stopped at. The cost is
+ * bounded by 33 (IPv4) or 129 (IPv6) probes, whatever the number of
+ * patterns.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <libcidr.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "netset.h"
+
+enum { FAM4 = 1, FAM6 = 2 };
+
+struct slot {
+	uint8_t		net[16];	/* network; IPv4 in net[0..3], rest 0 */
+	uint32_t	index;		/* first pattern naming this network */
+	uint8_t		fam;		/* 0: empty slot */
+	uint8_t		plen;
+	uint8_t		exclude;
+};
+
+struct netset {
+	struct slot	*slots;
+	size_t		cap;		/* 0 or a power of two */
+	size_t		used;		/* distinct networks */
+	size_t		count;		/* patterns added */
+	uint8_t		plens4[33], nplens4;
+	uint8_t		plens6[129], nplens6;
+	uint8_t		have4[33], have6[129];
+};
+
+/* A parsed pattern. */
+struct net {
+	uint8_t	fam;
+	uint8_t	plen;
+	bool	exclude;
+	uint8_t	net[16];
+};
+
+/*
+ * libcidr 1.2.3's cidr_from_str() compares the last 8 bytes (".ip6.int")
+ * and 5 bytes (".arpa") of its argument before looking at the length, so
+ * for short text such as "::/0" it reads before the start. The text we
+ * hand it sits this far into a zeroed array, so those reads stay inside
+ * our own object and see NUL bytes (found by AddressSanitizer).
+ */
+#define CIDR_PAD	16
+
+/* Longest pattern text shown in a message; valid ones are ~52 bytes. */
+#define SHOWN_MAX	128
+
+static const uint8_t v4mapped_prefix[12] = {
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff
+};
+
+struct netset *
+netset_new(void)
+{
+	return calloc(1, sizeof(struct netset));
+}
+
+void
+netset_free(struct netset *set)
+{
+	if (set == NULL)
+		return;
+	free(set->slots);
+	free(set);
+}
+
+size_t
+netset_count(const struct netset *set)
+{
+	return set == NULL ? 0 : set->count;
+}
+
+/* libcidr answers 0 for "yes"; this answers true. */
+static bool
+cidr_v4mapped(const CIDR *c)
+{
+	return cidr_is_v4mapped(c) == 0;
+}
+
+/*
+ * Copies text into dst for a message, \xHH-escaping what is not
+ * printable ASCII (and '"', '\'), so an error line cannot be split or
+ * carry a control byte. Long text ends in "...".
+ */
+static const char *
+shown(char *dst, size_t dstlen, const char *text)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t o = 0;
+
+	for (; *text != '\0'; text++) {
+		unsigned char c = (unsigned char)*text;
+
+		if (o + 5 + 4 > dstlen) {
+			memcpy(dst + o, "...", 3);
+			o += 3;
+			break;
+		}
+		if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') {
+			dst[o++] = '\\';
+			dst[o++] = 'x';
+			dst[o++] = hex[c >> 4];
+			dst[o++] = hex[c & 15];
+		} else {
+			dst[o++] = (char)c;
+		}
+	}
+	dst[o] = '\0';
+	return dst;
+}
+
+static bool
+fail(char *err, size_t errlen, const char *pattern, const char *why)
+{
+	char buf[SHOWN_MAX];
+
+	if (err != NULL && errlen > 0)
+		snprintf(err, errlen, "bad network \"%s\": %s",
+		    shown(buf, sizeof(buf), pattern), why);
+	return false;
+}
+
+static bool
+fail_plain(char *err, size_t errlen, const char *msg)
+{
+	if (err != NULL && errlen > 0)
+		snprintf(err, errlen, "%s", msg);
+	return false;
+}
+
+/*
+ * Postfix's "type:table" form ("hash:/etc/postfix/network_table",
+ * "cidr:/...", "inline:{...}"). Map types are letters only. "cdb" and
+ * "dead" are also IPv6 groups, so an all-hex type counts only when what
+ * follows ':' cannot continue an IPv6 address. Only asked about text
+ * that already failed as an address.
+ */
+static bool
+looks_like_table(const char *p)
+{
+	bool hexonly = true;
+	const char *q;
+
+	for (q = p; (*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z'); q++)
+		if (!((*q >= 'a' && *q <= 'f') || (*q >= 'A' && *q <= 'F')))
+			hexonly = false;
+	if (q == p || *q != ':')
+		return false;
+	if (!hexonly)
+		return true;
+	q++;
+	return !(*q == ':' || (*q >= '0' && *q <= '9') ||
+	    (*q >= 'a' && *q <= 'f') || (*q >= 'A' && *q <= 'F'));
+}
+
+/* Decimal 0..max, no sign, no leading zero: returns 1, or 0 for a bad
+ * number, or -1 for a leading zero. */
+static int
+parse_plen(const char *s, unsigned max, uint8_t *out)
+{
+	unsigned v = 0;
+	size_t i;
+
+	for (i = 0; s[i] != '\0'; i++) {
+		if (s[i] < '0' || s[i] > '9' || i >= 3)
+			return 0;
+		v = v * 10 + (unsigned)(s[i] - '0');
+	}
+	if (i == 0 || v > max)
+		return 0;
+	if (i > 1 && s[0] == '0')
+		return -1;
+	*out = (uint8_t)v;
+	return 1;
+}
+
+/*
+ * Asks libcidr for the network of canon ("addr/plen", already valid) and
+ * stores it in n; *hostbits tells whether addr had bits under the mask.
+ */
+static bool
+cidr_network(const char *canon, const uint8_t want[16], struct net *n,
+    bool *hostbits, char *err, size_t errlen, const char *pattern)
+{
+	CIDR *c, *netw = NULL;
+	uint8_t *a = NULL, *na = NULL;
+	size_t off = n->fam == FAM4 ? 12 : 0, len = n->fam == FAM4 ? 4 : 16;
+	bool ok = false;
+
+	errno = 0;
+	if ((c = cidr_from_str(canon)) == NULL) {
+		if (errno == ENOMEM)
+			return fail_plain(err, errlen, "out of memory");
+		return fail(err, errlen, pattern,
+		    "libcidr refused it (internal error)");
+	}
+	errno = 0;
+	if ((netw = cidr_addr_network(c)) == NULL ||
+	    (a = cidr_get_addr(c)) == NULL ||
+	    (na = cidr_get_addr(netw)) == NULL) {
+		if (errno == ENOMEM || errno == 0)
+			fail_plain(err, errlen, "out of memory");
+		else
+			fail(err, errlen, pattern,
+			    "libcidr refused it (internal error)");
+		goto out;
+	}
+	/* Cross-check: libcidr read the text as inet_pton did. */
+	if (cidr_get_proto(c) != (n->fam == FAM4 ? CIDR_IPV4 : CIDR_IPV6) ||
+	    cidr_get_pflen(c) != n->plen || memcmp(a + off, want, len) != 0) {
+		fail(err, errlen, pattern,
+		    "libcidr read it differently (internal error)");
+		goto out;
+	}
+	memset(n->net, 0, sizeof(n->net));
+	memcpy(n->net, na + off, len);
+	*hostbits = memcmp(a + off, na + off, len) != 0;
+	/*
+	 * ::ffff:a.b.c.d/96+n is the IPv4 network a.b.c.d/n. Clients in it
+	 * arrive as IPv4 (netaddr folds them), so store it as IPv4. A
+	 * shorter IPv6 prefix that merely covers ::ffff:0:0/96 (say ::/0)
+	 * stays IPv6, as in Postfix, and does not match IPv4 clients.
+	 */
+	if (n->fam == FAM6 && n->plen >= 96 && cidr_v4mapped(netw)) {
+		n->fam = FAM4;
+		n->plen -= 96;
+		memmove(n->net, n->net + 12, 4);
+		memset(n->net + 4, 0, 12);
+	}
+	ok = true;
+out:
+	free(a);
+	free(na);
+	cidr_free(netw);
+	cidr_free(c);
+	return ok;
+}
+
+static bool
+parse_pattern(const char *pattern, struct net *n, char *err, size_t errlen)
+{
+	char addr[INET6_ADDRSTRLEN], canon[CIDR_PAD + INET6_ADDRSTRLEN + 4];
+	char suggest[INET6_ADDRSTRLEN], buf[SHOWN_MAX];
+	uint8_t bytes[16];
+	const char *p, *end, *plentext = NULL;
+	bool bracket = false, hostbits = false;
+	unsigned max;
+	int r;
+
+	if (pattern == NULL || *pattern == '\0')
+		return fail_plain(err, errlen, "empty network pattern: write an "
+		    "address or network such as 192.0.2.0/24 or [2001:db8::]/32");
+	for (p = pattern; *p != '\0'; p++)
+		if ((unsigned char)*p <= ' ' || (unsigned char)*p == 0x7f)
+			return fail(err, errlen, pattern, "white space and "
+			    "control characters are not allowed in a network");
+
+	memset(n, 0, sizeof(*n));
+	p = pattern;
+	if (*p == '!') {
+		n->exclude = true;
+		p++;
+		if (*p == '!')
+			return fail(err, errlen, pattern,
+			    "only one \"!\" is allowed");
+		if (*p == '\0')
+			return fail(err, errlen, pattern, "\"!\" must be "
+			    "followed by the network to exclude, e.g. "
+			    "!192.0.2.1");
+	}
+	if (*p == '/')
+		return fail(err, errlen, pattern, "a file name is not allowed "
+		    "here; list the networks");
+
+	if (*p == '[') {
+		bracket = true;
+		p++;
+		if ((end = strchr(p, ']')) == NULL)
+			return fail(err, errlen, pattern, "missing \"]\"");
+		if (memchr(p, '/', (size_t)(end - p)) != NULL)
+			return fail(err, errlen, pattern, "the prefix length "
+			    "goes after the \"]\", e.g. [2001:db8::]/32");
+		if (end[1] == '/')
+			plentext = end + 2;
+		else if (end[1] != '\0')
+			return fail(err, errlen, pattern,
+			    "unexpected text after \"]\"");
+	} else {
+		end = strchr(p, '/');
+		if (end != NULL)
+			plentext = end + 1;
+		else
+			end = p + strlen(p);
+	}
+
+	if ((size_t)(end - p) < sizeof(addr)) {
+		memcpy(addr, p, (size_t)(end - p));
+		addr[end - p] = '\0';
+	} else {
+		addr[0] = '\0';
+	}
+	if (bracket) {
+		if (inet_pton(AF_INET6, addr, bytes) != 1) {
+			if (inet_pton(AF_INET, addr, bytes) == 1) {
+				char msg[INET6_ADDRSTRLEN + 64];
+
+				snprintf(msg, sizeof(msg), "brackets are for "
+				    "IPv6 only; write %s", addr);
+				return fail(err, errlen, pattern, msg);
+			}
+			return fail(err, errlen, pattern,
+			    "not an IPv6 address");
+		}
+		n->fam = FAM6;
+	} else if (strchr(addr, ':') == NULL &&
+	    inet_pton(AF_INET, addr, bytes) == 1) {
+		n->fam = FAM4;
+	} else if (strchr(addr, ':') != NULL &&
+	    inet_pton(AF_INET6, addr, bytes) == 1) {
+		n->fam = FAM6;
+	} else if (strncasecmp(p, "IPv6:", 5) == 0) {
+		return fail(err, errlen, pattern, "write IPv6 networks without "
+		    "\"IPv6:\", e.g. 2001:db8::/32 or [2001:db8::]/32");
+	} else if (looks_like_table(p)) {
+		if (err != NULL && errlen > 0)
+			snprintf(err, errlen, "lookup table \"%s\" is not "
+			    "supported: list the networks, or put them in a "
+			    "file given by absolute path",
+			    shown(buf, sizeof(buf), p));
+		return false;
+	} else {
+		return fail(err, errlen, pattern,
+		    "not an IPv4 or IPv6 address");
+	}
+
+	max = n->fam == FAM4 ? 32 : 128;
+	if (plentext == NULL) {
+		n->plen = (uint8_t)max;
+	} else if ((r = parse_plen(plentext, max, &n->plen)) <= 0) {
+		char msg[96];
+
+		if (r < 0)
+			snprintf(msg, sizeof(msg), "prefix length \"%s\" has "
+			    "a leading zero; write /%lu", plentext,
+			    strtoul(plentext, NULL, 10));
+		else
+			snprintf(msg, sizeof(msg), "prefix length must be a "
+			    "number from 0 to %u", max);
+		return fail(err, errlen, pattern, msg);
+	}
+
+	if (inet_ntop(n->fam == FAM4 ? AF_INET : AF_INET6, bytes, addr,
+	    sizeof(addr)) == NULL)
+		return fail(err, errlen, pattern, "cannot format (internal "
+		    "error)");
+	memset(canon, 0, CIDR_PAD);
+	snprintf(canon + CIDR_PAD, sizeof(canon) - CIDR_PAD, "%s/%u", addr,
+	    n->plen);
+	if (!cidr_network(canon + CIDR_PAD, bytes, n, &hostbits, err, errlen,
+	    pattern))
+		return false;
+
+	if (hostbits) {
+		/* The suggestion is written the way the admin wrote it. */
+		uint8_t nb[16] = { 0 };
+		bool v4 = strchr(addr, ':') == NULL;
+
+		if (n->fam == FAM4 && !v4) {	/* folded ::ffff: network */
+			memcpy(nb, v4mapped_prefix, 12);
+			memcpy(nb + 12, n->net, 4);
+		} else {
+			memcpy(nb, n->net, 16);
+		}
+		inet_ntop(v4 ? AF_INET : AF_INET6, nb, suggest,
+		    sizeof(suggest));
+		if (err != NULL && errlen > 0)
+			snprintf(err, errlen, "non-null host address bits in "
+			    "\"%s\", perhaps you mean \"%s%s%s%s/%s\"",
+			    shown(buf, sizeof(buf), pattern),
+			    n->exclude ? "!" : "", bracket ? "[" : "",
+			    suggest, bracket ? "]" : "", plentext);
+		return false;
+	}
+	return true;
+}
+
+/* splitmix64's finaliser: every input bit reaches every output bit. */
+static uint64_t
+mix64(uint64_t x)
+{
+	x ^= x >> 30;
+	x *= UINT64_C(0xbf58476d1ce4e5b9);
+	x ^= x >> 27;
+	x *= UINT64_C(0x94d049bb133111eb);
+	x ^= x >> 31;
+	return x;
+}
+
+static uint64_t
+key_hash(uint8_t fam, uint8_t plen, const uint8_t net[16])
+{
+	uint64_t a, b;
+
+	memcpy(&a, net, 8);
+	memcpy(&b, net + 8, 8);
+	return mix64(a ^ mix64(b ^ (((uint64_t)fam << 8 | plen) *
+	    UINT64_C(0x9e3779b97f4a7c15))));
+}
+
+/* The slot holding the key, or the empty slot where it would go. */
+static struct slot *
+probe(struct slot *slots, size_t cap, uint8_t fam, uint8_t plen,
+    const uint8_t net[16])
+{
+	size_t i = (size_t)key_hash(fam, plen, net) & (cap - 1);
+
+	for (;; i = (i + 1) & (cap - 1)) {
+		struct slot *s = &slots[i];
+
+		if (s->fam == 0 || (s->fam == fam && s->plen == plen &&
+		    memcmp(s->net, net, 16) == 0))
+			return s;
+	}
+}
+
+/*
+ * Doubles the table. Load stays at most 1/2: most lookups are misses
+ * (one probe per prefix length in use), and linear probing keeps misses
+ * short only at a low load. 24-byte slots at load 1/4..1/2 are 48..96
+ * bytes per network.
+ */
+static bool
+grow(struct netset *set)
+{
+	size_t ncap = set->cap == 0 ? 16 : set->cap * 2, i;
+	struct slot *ns;
+
+	if (ncap > SIZE_MAX / sizeof(*ns) ||
+	    (ns = calloc(ncap, sizeof(*ns))) == NULL)
+		return false;
+	for (i = 0; i < set->cap; i++) {
+		const struct slot *s = &set->slots[i];
+
+		if (s->fam != 0)
+			*probe(ns, ncap, s->fam, s->plen, s->net) = *s;
+	}
+	free(set->slots);
+	set->slots = ns;
+	set->cap = ncap;
+	return true;
+}
+
+bool
+netset_add(struct netset *set, const char *pattern, char *err, size_t errlen)
+{
+	struct net n;
+	struct slot *s;
+
+	if (set == NULL)
+		return fail_plain(err, errlen, "no network set (internal error)");
+	if (!parse_pattern(pattern, &n, err, errlen))
+		return false;
+	if (set->count >= UINT32_MAX)
+		return fail_plain(err, errlen, "too many networks");
+	if ((set->used + 1) * 2 > set->cap && !grow(set))
+		return fail_plain(err, errlen, "out of memory");
+
+	s = probe(set->slots, set->cap, n.fam, n.plen, n.net);
+	/* A repeated network keeps its first index and verdict. */
+	if (s->fam == 0) {
+		memcpy(s->net, n.net, 16);
+		s->fam = n.fam;
+		s->plen = n.plen;
+		s->exclude = n.exclude;
+		s->index = (uint32_t)set->count;
+		set->used++;
+		if (n.fam == FAM4 && !set->have4[n.plen]) {
+			set->have4[n.plen] = 1;
+			set->plens4[set->nplens4++] = n.plen;
+		} else if (n.fam == FAM6 && !set->have6[n.plen]) {
+			set->have6[n.plen] = 1;
+			set->plens6[set->nplens6++] = n.plen;
+		}
+	}
+	set->count++;
+	return true;
+}
+
+/* Copies the first plen bits of in into out (16 bytes), zero after. */
+static void
+mask_bits(uint8_t out[16], const uint8_t *in, unsigned plen)
+{
+	unsigned full = plen / 8, rest = plen % 8;
+
+	memset(out, 0, 16);
+	memcpy(out, in, full);
+	if (rest != 0)
+		out[full] = (uint8_t)(in[full] & (0xffu << (8 - rest)));
+}
+
+bool
+netset_contains(const struct netset *set, const struct netaddr *addr)
+{
+	const uint8_t *plens, *bytes;
+	uint8_t fam, np, key[16];
+	uint32_t best = UINT32_MAX;
+	bool verdict = false;
+	unsigned i;
+
+	if (set == NULL || addr == NULL || set->used == 0)
+		return false;
+	bytes = addr->bytes;
+	if (addr->family == AF_INET) {
+		fam = FAM4;
+	} else if (addr->family == AF_INET6) {
+		/* netaddr already folds these; a hand-built one may not. */
+		if (memcmp(bytes, v4mapped_prefix, 12) == 0) {
+			fam = FAM4;
+			bytes += 12;
+		} else {
+			fam = FAM6;
+		}
+	} else {
+		return false;
+	}
+	plens = fam == FAM4 ? set->plens4 : set->plens6;
+	np = fam == FAM4 ? set->nplens4 : set->nplens6;
+
+	for (i = 0; i < np && best != 0; i++) {
+		const struct slot *s;
+
+		mask_bits(key, bytes, plens[i]);
+		s = probe(set->slots, set->cap, fam, plens[i], key);
+		if (s->fam != 0 && s->index < best) {
+			best = s->index;
+			verdict = !s->exclude;
+		}
+	}
+	return verdict;
+}
