@@ -26,9 +26,13 @@ struct domset *domset_new(void);
 void	domset_free(struct domset *set);
 
 /*
- * Adds one entry. Returns true on success (a duplicate is not an error).
- * On a bad entry returns false and writes the reason into err, e.g.
- *   bad domain name "exa mple.org": ...
+ * Adds one entry, normalised by addr_domain_normalize(). Returns true on
+ * success (a duplicate is not an error). On a bad entry returns false,
+ * leaves the set as it was and writes the reason into err (NULL or errlen
+ * 0: none), e.g.
+ *   bad domain "exa mple.org": <addr_domain_normalize()'s reason>
+ *   bad domain "user@example.org": a domain, not an address
+ * On memory exhaustion returns false with "out of memory".
  */
 bool	domset_add(struct domset *set, const char *entry, char *err,
 	    size_t errlen);

@@ -1,0 +1,307 @@
+/*
+ * domset - a hash set of normalised domain names.
+ *
+ * Keys are the normalised entries, ".example.org" (leading dot kept) for
+ * a subdomain wildcard. They live back to back, NUL-terminated, in one
+ * growing arena; the table holds (32-bit hash, arena offset) pairs, 8
+ * bytes a slot. Offset 0 is a dummy byte, so offset 0 marks an empty
+ * slot. This keeps a million entries to a few tens of bytes each instead
+ * of a malloc'd string and a pointer per entry.
+ *
+ * Both the entries here and the recipient domains looked up are
+ * normalised by addr_domain_normalize(), so the two sides of a
+ * comparison are spelled the same way.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "addr.h"
+#include "domset.h"
+
+struct dslot {
+	uint32_t	hash;
+	uint32_t	off;		/* 0: empty slot */
+};
+
+struct domset {
+	char		*arena;
+	size_t		alen, acap;
+	struct dslot	*slots;
+	size_t		cap;		/* 0 or a power of two */
+	size_t		used;		/* distinct entries */
+};
+
+/* Longest entry text shown in a message. */
+#define SHOWN_MAX	300
+
+struct domset *
+domset_new(void)
+{
+	return calloc(1, sizeof(struct domset));
+}
+
+void
+domset_free(struct domset *set)
+{
+	if (set == NULL)
+		return;
+	free(set->arena);
+	free(set->slots);
+	free(set);
+}
+
+size_t
+domset_count(const struct domset *set)
+{
+	return set == NULL ? 0 : set->used;
+}
+
+/* As in netset.c: escape what is not printable ASCII, cut long text. */
+static const char *
+shown(char *dst, size_t dstlen, const char *text)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t o = 0;
+
+	for (; *text != '\0'; text++) {
+		unsigned char c = (unsigned char)*text;
+
+		if (o + 5 + 4 > dstlen) {
+			memcpy(dst + o, "...", 3);
+			o += 3;
+			break;
+		}
+		if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') {
+			dst[o++] = '\\';
+			dst[o++] = 'x';
+			dst[o++] = hex[c >> 4];
+			dst[o++] = hex[c & 15];
+		} else {
+			dst[o++] = (char)c;
+		}
+	}
+	dst[o] = '\0';
+	return dst;
+}
+
+static bool
+fail(char *err, size_t errlen, const char *entry, const char *why)
+{
+	char buf[SHOWN_MAX];
+
+	if (err != NULL && errlen > 0)
+		snprintf(err, errlen, "bad domain \"%s\": %s",
+		    shown(buf, sizeof(buf), entry), why);
+	return false;
+}
+
+static bool
+fail_plain(char *err, size_t errlen, const char *msg)
+{
+	if (err != NULL && errlen > 0)
+		snprintf(err, errlen, "%s", msg);
+	return false;
+}
+
+/* Postfix's "type:table" ("hash:/etc/postfix/virtual_domains"). A
+ * domain holds no ':' outside an address literal, so no ambiguity. */
+static bool
+looks_like_table(const char *p)
+{
+	const char *q;
+
+	for (q = p; (*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z'); q++)
+		;
+	return q != p && *q == ':';
+}
+
+static uint64_t
+mix64(uint64_t x)
+{
+	x ^= x >> 30;
+	x *= UINT64_C(0xbf58476d1ce4e5b9);
+	x ^= x >> 27;
+	x *= UINT64_C(0x94d049bb133111eb);
+	x ^= x >> 31;
+	return x;
+}
+
+/*
+ * Eight bytes per multiply, then splitmix64's finaliser over the whole,
+ * so that similar names ("host1.example.org", "host2...") spread.
+ */
+static uint32_t
+str_hash(const char *s, size_t len)
+{
+	uint64_t h = (uint64_t)len * UINT64_C(0x9e3779b97f4a7c15), w;
+
+	for (; len >= 8; s += 8, len -= 8) {
+		memcpy(&w, s, 8);
+		h = (h ^ mix64(w)) * UINT64_C(0xff51afd7ed558ccd);
+	}
+	w = 0;
+	memcpy(&w, s, len);
+	h = mix64(h ^ w ^ (uint64_t)len << 59);
+	return (uint32_t)(h ^ (h >> 32));
+}
+
+/* The slot holding key, or the empty slot where it would go. */
+static struct dslot *
+probe(const struct domset *set, const char *key, uint32_t hash)
+{
+	size_t mask = set->cap - 1, i = hash & mask;
+
+	for (;; i = (i + 1) & mask) {
+		struct dslot *s = &set->slots[i];
+
+		if (s->off == 0 || (s->hash == hash &&
+		    strcmp(set->arena + s->off, key) == 0))
+			return s;
+	}
+}
+
+/* Doubles the table; load stays at most 1/2 (see netset.c). */
+static bool
+grow_table(struct domset *set)
+{
+	size_t ncap = set->cap == 0 ? 64 : set->cap * 2, i, mask = ncap - 1;
+	struct dslot *ns;
+
+	if (ncap > SIZE_MAX / sizeof(*ns) ||
+	    (ns = calloc(ncap, sizeof(*ns))) == NULL)
+		return false;
+	for (i = 0; i < set->cap; i++) {
+		const struct dslot *s = &set->slots[i];
+		size_t j;
+
+		if (s->off == 0)
+			continue;
+		for (j = s->hash & mask; ns[j].off != 0; j = (j + 1) & mask)
+			;
+		ns[j] = *s;
+	}
+	free(set->slots);
+	set->slots = ns;
+	set->cap = ncap;
+	return true;
+}
+
+/* Room for need more bytes in the arena; offsets must fit 32 bits. */
+static bool
+reserve_arena(struct domset *set, size_t need, bool *toobig)
+{
+	size_t ncap;
+	char *na;
+
+	*toobig = false;
+	if (set->alen + need <= set->acap)
+		return true;
+	if (set->alen + need > UINT32_MAX) {
+		*toobig = true;
+		return false;
+	}
+	ncap = set->acap == 0 ? 4096 : set->acap * 2;
+	while (ncap < set->alen + need)
+		ncap *= 2;
+	if (ncap > UINT32_MAX)
+		ncap = UINT32_MAX;
+	if ((na = realloc(set->arena, ncap)) == NULL)
+		return false;
+	if (set->alen == 0)
+		na[set->alen++] = '\0';	/* offset 0 means "empty slot" */
+	set->arena = na;
+	set->acap = ncap;
+	return true;
+}
+
+bool
+domset_add(struct domset *set, const char *entry, char *err, size_t errlen)
+{
+	/* A leading dot, up to ADDR_DOMAIN_MAX bytes, NUL. */
+	char key[ADDR_DOMAIN_MAX + 2], buf[SHOWN_MAX];
+	const char *body, *why;
+	struct dslot *s;
+	size_t len;
+	uint32_t hash;
+	bool wild, toobig;
+
+	if (set == NULL)
+		return fail_plain(err, errlen, "no domain set (internal error)");
+	if (entry == NULL || *entry == '\0')
+		return fail_plain(err, errlen, "empty domain entry: write a "
+		    "domain such as example.org, or .example.org for its "
+		    "subdomains");
+	if (strchr(entry, '@') != NULL)
+		return fail(err, errlen, entry, "a domain, not an address");
+	if (looks_like_table(entry)) {
+		if (err != NULL && errlen > 0)
+			snprintf(err, errlen, "lookup table \"%s\" is not "
+			    "supported: list the domains, or put them in a "
+			    "file given by absolute path",
+			    shown(buf, sizeof(buf), entry));
+		return false;
+	}
+
+	wild = entry[0] == '.';
+	body = entry + wild;
+	if (wild && *body == '\0')
+		return fail(err, errlen, entry, "a leading dot must be "
+		    "followed by a domain, e.g. .example.org");
+	if (wild && *body == '[')
+		return fail(err, errlen, entry, "an address literal has no "
+		    "subdomains; drop the leading dot");
+	if ((why = addr_domain_normalize(body, strlen(body), key + wild)) != NULL)
+		return fail(err, errlen, entry, why);
+	if (wild)
+		key[0] = '.';
+	len = strlen(key);
+
+	hash = str_hash(key, len);
+	if (set->cap != 0) {
+		s = probe(set, key, hash);
+		if (s->off != 0)
+			return true;	/* duplicate */
+	}
+	/* Both reservations come before any change, so a failure leaves
+	 * the set as it was. */
+	if ((set->used + 1) * 2 > set->cap && !grow_table(set))
+		return fail_plain(err, errlen, "out of memory");
+	if (!reserve_arena(set, len + 2, &toobig))
+		return fail_plain(err, errlen, toobig ?
+		    "too many domains (over 4 GB of names)" : "out of memory");
+
+	s = probe(set, key, hash);
+	memcpy(set->arena + set->alen, key, len + 1);
+	s->hash = hash;
+	s->off = (uint32_t)set->alen;
+	set->alen += len + 1;
+	set->used++;
+	return true;
+}
+
+static bool
+has_key(const struct domset *set, const char *key)
+{
+	return probe(set, key, str_hash(key, strlen(key)))->off != 0;
+}
+
+bool
+domset_contains(const struct domset *set, const char *domain)
+{
+	const char *p;
+
+	if (set == NULL || domain == NULL || set->used == 0)
+		return false;
+	if (has_key(set, domain))
+		return true;
+	/* An address literal matches only itself. */
+	if (domain[0] == '[')
+		return false;
+	/* "a.b.example.org": ".b.example.org", ".example.org", ".org". */
+	for (p = strchr(domain, '.'); p != NULL; p = strchr(p + 1, '.'))
+		if (has_key(set, p))
+			return true;
+	return false;
+}
