@@ -8,6 +8,7 @@
  */
 #include <arpa/inet.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "addr.h"
@@ -64,8 +65,11 @@ addr_domain_normalize(const char *in, size_t len, char *out)
 			tmp[blen - 5] = '\0';
 			if (inet_pton(AF_INET6, tmp, buf) != 1)
 				return "bad IPv6 address literal";
-			/* Keep the RFC spelling of the tag. */
-			memcpy(out + 1, "IPv6:", 5);
+			/* One spelling per address, so that a listed literal and
+			 * a recipient's match however each was written. */
+			if (inet_ntop(AF_INET6, buf, tmp, sizeof(tmp)) == NULL)
+				return "bad IPv6 address literal";
+			snprintf(out, ADDR_DOMAIN_MAX + 1, "[IPv6:%s]", tmp);
 			return NULL;
 		}
 		if (blen >= sizeof(tmp))

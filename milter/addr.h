@@ -50,7 +50,8 @@ enum addr_status addr_parse(const char *text, struct addr *out);
  * Normalises one domain name of len bytes into out (which has room for
  * ADDR_DOMAIN_MAX + 1 bytes): lower case, one trailing dot removed. An
  * address literal "[...]" must hold an IPv4 address or "IPv6:" and an IPv6
- * address. Returns NULL on success or a static string saying what is wrong.
+ * address; IPv6 literals are rewritten in their canonical form
+ * ("[IPv6:2001:db8::1]"). Returns NULL on success or a static string saying what is wrong.
  * Shared by the recipient parser and the local_domains list, so that both
  * sides of a comparison are normalised by the same code.
  */
