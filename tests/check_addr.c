@@ -1,0 +1,582 @@
+/*
+ * addr: every recipient form the policy must see through (brackets,
+ * quotes, case, trailing dot, source routes, literals, routing
+ * characters, unqualified names, the null path), every kind of bad
+ * syntax, and the RFC 5321 section 4.5.3.1 bounds exactly at and one
+ * over each limit.
+ */
+#include <check.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "addr.h"
+#include "testutil.h"
+
+/* Flags, so that a table row states all of them at once. */
+#define Q	0x01	/* qualified */
+#define R	0x02	/* routing */
+#define L	0x04	/* literal */
+#define S	0x08	/* source_route */
+#define P	0x10	/* postmaster */
+
+static const char *
+status_name(enum addr_status s)
+{
+	switch (s) {
+	case ADDR_OK:		return "ADDR_OK";
+	case ADDR_NULL:		return "ADDR_NULL";
+	case ADDR_BAD_SYNTAX:	return "ADDR_BAD_SYNTAX";
+	case ADDR_TOO_LONG:	return "ADDR_TOO_LONG";
+	}
+	return "(bad status)";
+}
+
+static void
+flag_names(unsigned f, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s%s%s%s%s|",
+	    f & Q ? "|qualified" : "", f & R ? "|routing" : "",
+	    f & L ? "|literal" : "", f & S ? "|source_route" : "",
+	    f & P ? "|postmaster" : "");
+}
+
+static unsigned
+flags_of(const struct addr *a)
+{
+	return (a->qualified ? Q : 0) | (a->routing ? R : 0) |
+	    (a->literal ? L : 0) | (a->source_route ? S : 0) |
+	    (a->postmaster ? P : 0);
+}
+
+struct parse_case {
+	const char	*name;
+	const char	*in;
+	enum addr_status want;
+	const char	*domain;	/* when ADDR_OK */
+	unsigned	flags;		/* when ADDR_OK */
+};
+
+static const struct parse_case parse_cases[] = {
+	/* Brackets, case, trailing dot. */
+	{ "angle brackets", "<user@bluemind.loc>", ADDR_OK, "bluemind.loc", Q },
+	{ "no brackets", "user@bluemind.loc", ADDR_OK, "bluemind.loc", Q },
+	{ "mixed case domain", "<User@BlueMind.LOC>", ADDR_OK,
+	    "bluemind.loc", Q },
+	{ "trailing dot", "<user@bluemind.loc.>", ADDR_OK, "bluemind.loc", Q },
+	{ "trailing dot no brackets", "user@BlueMind.Loc.", ADDR_OK,
+	    "bluemind.loc", Q },
+	{ "dots in local part", "<first.last@bluemind.loc>", ADDR_OK,
+	    "bluemind.loc", Q },
+	{ "plus in local part", "<user+tag@bluemind.loc>", ADDR_OK,
+	    "bluemind.loc", Q },
+	{ "underscore in domain", "<user@mail_1.bluemind.loc>", ADDR_OK,
+	    "mail_1.bluemind.loc", Q },
+	{ "one-label domain", "<user@localhost>", ADDR_OK, "localhost", Q },
+
+	/* Quoted local parts. */
+	{ "quoted with space", "<\"john doe\"@bluemind.loc>", ADDR_OK,
+	    "bluemind.loc", Q },
+	{ "quoted escaped quote", "<\"a\\\"b\"@bluemind.loc>", ADDR_OK,
+	    "bluemind.loc", Q },
+	{ "quoted escaped backslash", "<\"a\\\\\"@bluemind.loc>", ADDR_OK,
+	    "bluemind.loc", Q },
+	{ "quoted angle brackets", "<\"a<b>\"@bluemind.loc>", ADDR_OK,
+	    "bluemind.loc", Q },
+	{ "quoted @", "<\"user@remote.example\"@bluemind.loc>", ADDR_OK,
+	    "bluemind.loc", Q | R },
+	{ "quoted %", "<\"user%remote.example\"@bluemind.loc>", ADDR_OK,
+	    "bluemind.loc", Q | R },
+	{ "quoted !", "<\"remote.example!user\"@bluemind.loc>", ADDR_OK,
+	    "bluemind.loc", Q | R },
+	{ "escaped quote then quoted @", "<\"a\\\"@b\"@bluemind.loc>",
+	    ADDR_OK, "bluemind.loc", Q | R },
+
+	/* Sender-specified routing in the local part. */
+	{ "percent hack", "<user%remote.example@bluemind.loc>", ADDR_OK,
+	    "bluemind.loc", Q | R },
+	{ "bang path", "<remote.example!user@bluemind.loc>", ADDR_OK,
+	    "bluemind.loc", Q | R },
+	{ "user@remote@local", "<user@remote.example@bluemind.loc>", ADDR_OK,
+	    "bluemind.loc", Q | R },
+	{ "user@remote@local bare", "user@remote.example@bluemind.loc",
+	    ADDR_OK, "bluemind.loc", Q | R },
+	{ "percent to remote", "user%bluemind.loc@remote.example", ADDR_OK,
+	    "remote.example", Q | R },
+
+	/* Source routes: the destination is the mailbox's domain. */
+	{ "source route one hop", "<@relay.example:user@bluemind.loc>",
+	    ADDR_OK, "bluemind.loc", Q | S },
+	{ "source route two hops", "<@a.example,@b.example:user@c.example>",
+	    ADDR_OK, "c.example", Q | S },
+	{ "source route three hops",
+	    "<@a.example,@b.example,@c.example:user@D.Example.>", ADDR_OK,
+	    "d.example", Q | S },
+	{ "source route via local", "<@bluemind.loc:user@remote.example>",
+	    ADDR_OK, "remote.example", Q | S },
+	{ "source route no brackets", "@a.example,@b.example:user@c.example",
+	    ADDR_OK, "c.example", Q | S },
+	{ "source route and percent",
+	    "<@a.example:user%remote.example@bluemind.loc>", ADDR_OK,
+	    "bluemind.loc", Q | R | S },
+	{ "source route to a literal", "<@a.example:user@[192.0.2.1]>",
+	    ADDR_OK, "[192.0.2.1]", Q | L | S },
+	{ "source route hop without @", "<@a.example,b.example:user@c.example>",
+	    ADDR_BAD_SYNTAX, NULL, 0 },
+	{ "source route empty hop", "<@:user@c.example>", ADDR_BAD_SYNTAX,
+	    NULL, 0 },
+	{ "source route empty hop after comma",
+	    "<@a.example,@:user@c.example>", ADDR_BAD_SYNTAX, NULL, 0 },
+	{ "source route double comma", "<@a.example,,@b.example:user@c.example>",
+	    ADDR_BAD_SYNTAX, NULL, 0 },
+	{ "source route without colon", "<@a.example,@b.example>",
+	    ADDR_BAD_SYNTAX, NULL, 0 },
+	{ "source route without mailbox", "<@a.example:>", ADDR_BAD_SYNTAX,
+	    NULL, 0 },
+	{ "source route with space", "<@a example:user@c.example>",
+	    ADDR_BAD_SYNTAX, NULL, 0 },
+	{ "source route with quote", "<@a\"b:user@c.example>",
+	    ADDR_BAD_SYNTAX, NULL, 0 },
+	/* Regression (fixed in 408cd75): the route was skipped before the
+	 * control-byte scan, so a control byte there was accepted. */
+	{ "source route with CR", "<@a\rb.example:user@c.example>",
+	    ADDR_BAD_SYNTAX, NULL, 0 },
+	{ "source route with LF", "<@a.example,@b\n.example:user@c.example>",
+	    ADDR_BAD_SYNTAX, NULL, 0 },
+
+	/* Address literals. */
+	{ "ipv4 literal", "<user@[192.0.2.1]>", ADDR_OK, "[192.0.2.1]", Q | L },
+	{ "ipv6 literal", "<user@[IPv6:2001:db8::1]>", ADDR_OK,
+	    "[IPv6:2001:db8::1]", Q | L },
+	{ "ipv6 literal, tag and hex in other case",
+	    "<user@[ipv6:2001:DB8::1]>", ADDR_OK, "[IPv6:2001:db8::1]", Q | L },
+	{ "ipv6 literal, mapped", "<user@[IPv6:::ffff:192.0.2.1]>", ADDR_OK,
+	    "[IPv6:::ffff:192.0.2.1]", Q | L },
+	{ "ipv4 literal, octet over 255", "<user@[192.0.2.256]>",
+	    ADDR_BAD_SYNTAX, NULL, 0 },
+	{ "ipv4 literal, three octets", "<user@[192.0.2]>", ADDR_BAD_SYNTAX,
+	    NULL, 0 },
+	{ "ipv4 literal, leading zero", "<user@[192.0.2.01]>",
+	    ADDR_BAD_SYNTAX, NULL, 0 },
+	{ "ipv6 literal without tag", "<user@[2001:db8::1]>", ADDR_BAD_SYNTAX,
+	    NULL, 0 },
+	{ "ipv6 tag with ipv4", "<user@[IPv6:192.0.2.1]>", ADDR_BAD_SYNTAX,
+	    NULL, 0 },
+	{ "ipv6 literal, bad hex", "<user@[IPv6:2001:db8::zz]>",
+	    ADDR_BAD_SYNTAX, NULL, 0 },
+	{ "empty literal", "<user@[]>", ADDR_BAD_SYNTAX, NULL, 0 },
+	{ "unterminated literal", "<user@[192.0.2.1>", ADDR_BAD_SYNTAX,
+	    NULL, 0 },
+	{ "literal without opening bracket", "<user@192.0.2.1]>",
+	    ADDR_BAD_SYNTAX, NULL, 0 },
+	{ "literal with a name", "<user@[bluemind.loc]>", ADDR_BAD_SYNTAX,
+	    NULL, 0 },
+
+	/* Unqualified names and Postmaster (RFC 5321 4.5.1). */
+	{ "Postmaster", "<Postmaster>", ADDR_OK, "", P },
+	{ "postmaster lower case", "<postmaster>", ADDR_OK, "", P },
+	{ "POSTMASTER upper case", "<POSTMASTER>", ADDR_OK, "", P },
+	{ "PoStMaStEr mixed case", "<PoStMaStEr>", ADDR_OK, "", P },
+	{ "postmaster no brackets", "postmaster", ADDR_OK, "", P },
+	{ "postmasters is not postmaster", "<postmasters>", ADDR_OK, "", 0 },
+	{ "postmaste is not postmaster", "<postmaste>", ADDR_OK, "", 0 },
+	{ "postmaster with domain", "<Postmaster@BlueMind.loc>", ADDR_OK,
+	    "bluemind.loc", Q },
+	{ "unqualified", "<root>", ADDR_OK, "", 0 },
+	{ "unqualified no brackets", "root", ADDR_OK, "", 0 },
+	{ "unqualified percent", "<user%remote.example>", ADDR_OK, "", R },
+	{ "unqualified bang", "<remote.example!user>", ADDR_OK, "", R },
+	/* Regression (fixed in 408cd75): addr.h says an '@' in the local
+	 * part, quoted or not, is routing; the unqualified branch looked
+	 * only for '%' and '!'. */
+	{ "unqualified quoted @", "<\"user@remote.example\">", ADDR_OK, "", R },
+
+	/* The null path. */
+	{ "null path", "<>", ADDR_NULL, NULL, 0 },
+	{ "empty string", "", ADDR_NULL, NULL, 0 },
+
+	/* Bad syntax. */
+	{ "empty domain", "<user@>", ADDR_BAD_SYNTAX, NULL, 0 },
+	{ "empty domain no brackets", "user@", ADDR_BAD_SYNTAX, NULL, 0 },
+	{ "empty local part", "<@bluemind.loc>", ADDR_BAD_SYNTAX, NULL, 0 },
+	{ "empty local part no brackets", "@bluemind.loc", ADDR_BAD_SYNTAX,
+	    NULL, 0 },
+	{ "lone @", "<@>", ADDR_BAD_SYNTAX, NULL, 0 },
+	{ "domain only a dot", "<user@.>", ADDR_BAD_SYNTAX, NULL, 0 },
+	{ "empty label in the middle", "<user@bluemind..loc>",
+	    ADDR_BAD_SYNTAX, NULL, 0 },
+	{ "empty first label", "<user@.bluemind.loc>", ADDR_BAD_SYNTAX,
+	    NULL, 0 },
+	/* Regression (fixed in 408cd75): after the one trailing dot was
+	 * removed, the final empty label of "loc.." went unseen. */
+	{ "two trailing dots", "<user@bluemind.loc..>", ADDR_BAD_SYNTAX,
+	    NULL, 0 },
+	{ "space in local part", "<john doe@bluemind.loc>", ADDR_BAD_SYNTAX,
+	    NULL, 0 },
+	{ "space in domain", "<user@blue mind.loc>", ADDR_BAD_SYNTAX, NULL, 0 },
+	{ "space before bracket", " <user@bluemind.loc>", ADDR_BAD_SYNTAX,
+	    NULL, 0 },
+	{ "space after address", "user@bluemind.loc ", ADDR_BAD_SYNTAX,
+	    NULL, 0 },
+	{ "space only in brackets", "< >", ADDR_BAD_SYNTAX, NULL, 0 },
+	{ "colon in domain", "<user@bluemind.loc:25>", ADDR_BAD_SYNTAX,
+	    NULL, 0 },
+	{ "CR in local part", "<us\rer@bluemind.loc>", ADDR_BAD_SYNTAX,
+	    NULL, 0 },
+	{ "LF at end", "user@bluemind.loc\n", ADDR_BAD_SYNTAX, NULL, 0 },
+	{ "tab", "<user\t@bluemind.loc>", ADDR_BAD_SYNTAX, NULL, 0 },
+	{ "DEL", "<user\x7f@bluemind.loc>", ADDR_BAD_SYNTAX, NULL, 0 },
+	{ "ESC in domain", "<user@blue\x1bmind.loc>", ADDR_BAD_SYNTAX,
+	    NULL, 0 },
+	{ "control byte inside quotes", "<\"a\x01b\"@bluemind.loc>",
+	    ADDR_BAD_SYNTAX, NULL, 0 },
+	{ "unbalanced quote", "<\"user@bluemind.loc>", ADDR_BAD_SYNTAX,
+	    NULL, 0 },
+	{ "quote closed by escape only", "<\"user\\\"@bluemind.loc>",
+	    ADDR_BAD_SYNTAX, NULL, 0 },
+	{ "backslash at end of quoted", "\"user\\", ADDR_BAD_SYNTAX, NULL, 0 },
+	{ "missing closing bracket", "<user@bluemind.loc", ADDR_BAD_SYNTAX,
+	    NULL, 0 },
+	{ "missing opening bracket", "user@bluemind.loc>", ADDR_BAD_SYNTAX,
+	    NULL, 0 },
+	{ "lone opening bracket", "<", ADDR_BAD_SYNTAX, NULL, 0 },
+	{ "lone closing bracket", ">", ADDR_BAD_SYNTAX, NULL, 0 },
+	{ "double brackets", "<<user@bluemind.loc>>", ADDR_BAD_SYNTAX,
+	    NULL, 0 },
+	{ "bracket inside", "<user<x>@bluemind.loc>", ADDR_BAD_SYNTAX,
+	    NULL, 0 },
+	{ "display name form", "User <user@bluemind.loc>", ADDR_BAD_SYNTAX,
+	    NULL, 0 },
+	{ "label of 64 bytes",
+	    "<user@aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	    ".example>", ADDR_BAD_SYNTAX, NULL, 0 },
+	{ "label of 63 bytes",
+	    "<user@aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	    ".example>", ADDR_OK,
+	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	    ".example", Q },
+
+	/* 8-bit (SMTPUTF8) is allowed; only ASCII is folded. */
+	{ "8-bit local part", "<jos\xc3\xa9@bluemind.loc>", ADDR_OK,
+	    "bluemind.loc", Q },
+	{ "8-bit domain", "<user@B\xc3\xbc" "cher.Example>", ADDR_OK,
+	    "b\xc3\xbc" "cher.example", Q },
+};
+
+START_TEST(test_parse)
+{
+	const struct parse_case *c = &parse_cases[_i];
+	struct addr a;
+	enum addr_status got;
+	char gotf[80], wantf[80], shown[1200];
+
+	memset(&a, 0x5a, sizeof(a));
+	got = addr_parse(c->in, &a);
+	ck_assert_msg(got == c->want, "%s: addr_parse(\"%s\") got %s, want %s",
+	    c->name, tu_show(c->in, shown, sizeof(shown)), status_name(got),
+	    status_name(c->want));
+	if (got != ADDR_OK)
+		return;
+	ck_assert_msg(memchr(a.domain, '\0', sizeof(a.domain)) != NULL &&
+	    strcmp(a.domain, c->domain) == 0,
+	    "%s: domain got \"%.*s\", want \"%s\"", c->name,
+	    (int)sizeof(a.domain), a.domain, c->domain);
+	flag_names(flags_of(&a), gotf, sizeof(gotf));
+	flag_names(c->flags, wantf, sizeof(wantf));
+	ck_assert_msg(flags_of(&a) == c->flags, "%s: flags got %s, want %s",
+	    c->name, gotf, wantf);
+}
+END_TEST
+
+/* *out is left alone unless ADDR_OK. */
+START_TEST(test_out_untouched_on_error)
+{
+	static const char *const bad[] = {
+		"<>", "<user@>", "<\"user@bluemind.loc>", "<user@bluemind..loc>",
+	};
+	struct addr a, before;
+	size_t i;
+
+	memset(&before, 0x5a, sizeof(before));
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		memcpy(&a, &before, sizeof(a));
+		(void)addr_parse(bad[i], &a);
+		ck_assert_msg(memcmp(&a, &before, sizeof(a)) == 0,
+		    "addr_parse(\"%s\") changed *out on failure", bad[i]);
+	}
+}
+END_TEST
+
+/*
+ * Length bounds, RFC 5321 4.5.3.1: local part 64 octets, path 256
+ * octets "including the punctuation and element separators", i.e. the
+ * angle brackets and any source route. A bare address is measured as
+ * the path it stands for, "<" and ">" included.
+ */
+struct len_case {
+	const char	*name;
+	const char	*route;		/* "" or "@a.example:" */
+	size_t		local;		/* bytes of local part, quotes included */
+	bool		quoted;
+	bool		brackets;
+	size_t		path;		/* total with brackets; 0: "@bluemind.loc",
+					 * 1: unqualified */
+	enum addr_status want;
+};
+
+static const struct len_case len_cases[] = {
+	{ "local part 64", "", 64, false, true, 0, ADDR_OK },
+	{ "local part 65", "", 65, false, true, 0, ADDR_TOO_LONG },
+	{ "local part 64 bare", "", 64, false, false, 0, ADDR_OK },
+	{ "local part 65 bare", "", 65, false, false, 0, ADDR_TOO_LONG },
+	{ "quoted local part 64", "", 64, true, true, 0, ADDR_OK },
+	{ "quoted local part 65", "", 65, true, true, 0, ADDR_TOO_LONG },
+	{ "unqualified 64", "", 64, false, true, 1, ADDR_OK },
+	{ "unqualified 65", "", 65, false, true, 1, ADDR_TOO_LONG },
+	{ "path 256", "", 64, false, true, 256, ADDR_OK },
+	/* Regression (fixed in 408cd75): 256 octets were allowed *inside*
+	 * the brackets (258 in all); RFC 5321 4.5.3.1.3 counts them. */
+	{ "path 257", "", 64, false, true, 257, ADDR_TOO_LONG },
+	{ "path 258", "", 64, false, true, 258, ADDR_TOO_LONG },
+	{ "path 259", "", 64, false, true, 259, ADDR_TOO_LONG },
+	{ "path 256 bare", "", 64, false, false, 256, ADDR_OK },
+	{ "path 257 bare", "", 64, false, false, 257, ADDR_TOO_LONG },
+	{ "path 259 bare", "", 64, false, false, 259, ADDR_TOO_LONG },
+	{ "path 256 with source route", "@relay.example:", 20, false, true,
+	    256, ADDR_OK },
+	{ "path 257 with source route", "@relay.example:", 20, false, true,
+	    257, ADDR_TOO_LONG },
+	{ "path 256 with short local part", "", 1, false, true, 256, ADDR_OK },
+	{ "path 257 with short local part", "", 1, false, true, 257,
+	    ADDR_TOO_LONG },
+};
+
+/* A domain of exactly len bytes, labels of at most 50 bytes. */
+static void
+fill_domain(char *o, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		o[i] = (i % 51 == 50) ? '.' : 'd';
+	if (len > 0 && o[len - 1] == '.')
+		o[len - 1] = 'd';
+	o[len] = '\0';
+}
+
+START_TEST(test_lengths)
+{
+	const struct len_case *c = &len_cases[_i];
+	char buf[1024], domain[600] = "bluemind.loc";
+	size_t o = 0, dlen, fixed, i;
+	struct addr a;
+	enum addr_status got;
+
+	if (c->brackets)
+		buf[o++] = '<';
+	o += (size_t)sprintf(buf + o, "%s", c->route);
+	for (i = 0; i < c->local; i++)
+		buf[o++] = 'l';
+	if (c->quoted) {
+		buf[o - c->local] = '"';
+		buf[o - 1] = '"';
+	}
+	if (c->path == 1) {
+		domain[0] = '\0';
+	} else {
+		if (c->path > 1) {
+			/* Bare: "<" and ">" are counted but not written. */
+			fixed = 2 + strlen(c->route) + c->local + 1;
+			ck_assert(c->path > fixed);
+			dlen = c->path - fixed;
+			fill_domain(domain, dlen);
+		}
+		buf[o++] = '@';
+		o += (size_t)sprintf(buf + o, "%s", domain);
+	}
+	if (c->brackets)
+		buf[o++] = '>';
+	buf[o] = '\0';
+	if (c->path > 1)
+		ck_assert_msg(o + (c->brackets ? 0 : 2) == c->path,
+		    "%s: built a path of %zu bytes", c->name, o);
+
+	got = addr_parse(buf, &a);
+	ck_assert_msg(got == c->want, "%s: %zu-byte input (a path of %zu) got "
+	    "%s, want %s", c->name, o, o + (c->brackets ? 0 : 2),
+	    status_name(got), status_name(c->want));
+	if (got == ADDR_OK)
+		ck_assert_msg(strcmp(a.domain, domain) == 0,
+		    "%s: domain got \"%s\", want \"%s\"", c->name, a.domain,
+		    domain);
+}
+END_TEST
+
+/* 10 kB (and more) is refused as too long, whatever it holds. */
+START_TEST(test_huge)
+{
+	static const struct {
+		const char *name;
+		const char *head, *fill, *tail;
+	} cases[] = {
+		{ "10 kB local part", "", "a", "@bluemind.loc" },
+		{ "10 kB bracketed", "<", "a", "@bluemind.loc>" },
+		{ "10 kB domain", "<user@", "d", ">" },
+		{ "10 kB of control bytes", "", "\x01", "" },
+		{ "10 kB unqualified", "<", "p", ">" },
+	};
+	size_t i, n = 10240;
+	char *buf = malloc(n + 64);
+
+	ck_assert(buf != NULL);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct addr a;
+		enum addr_status got;
+
+		strcpy(buf, cases[i].head);
+		memset(buf + strlen(buf), cases[i].fill[0], n);
+		strcpy(buf + strlen(cases[i].head) + n, cases[i].tail);
+		got = addr_parse(buf, &a);
+		ck_assert_msg(got == ADDR_TOO_LONG, "%s: got %s, want %s",
+		    cases[i].name, status_name(got),
+		    status_name(ADDR_TOO_LONG));
+	}
+	free(buf);
+}
+END_TEST
+
+/* addr_domain_normalize(), shared by the parser and local_domains. */
+struct norm_case {
+	const char	*name;
+	const char	*in;
+	size_t		len;		/* 0: strlen(in) */
+	const char	*want_err;	/* NULL: success */
+	const char	*want;		/* on success */
+};
+
+static const struct norm_case norm_cases[] = {
+	{ "plain", "bluemind.loc", 0, NULL, "bluemind.loc" },
+	{ "case folded", "BlueMind.LOC", 0, NULL, "bluemind.loc" },
+	{ "one trailing dot removed", "bluemind.loc.", 0, NULL, "bluemind.loc" },
+	{ "length bounds the input", "bluemind.loc and more", 12, NULL,
+	    "bluemind.loc" },
+	{ "ipv4 literal", "[192.0.2.1]", 0, NULL, "[192.0.2.1]" },
+	{ "ipv6 literal spelled IPV6", "[IPV6:2001:DB8::1]", 0, NULL,
+	    "[IPv6:2001:db8::1]" },
+	{ "empty", "", 0, "empty domain", NULL },
+	{ "only a dot", ".", 0, "empty domain", NULL },
+	{ "two dots", "..", 0, "empty label in domain", NULL },
+	{ "leading dot", ".bluemind.loc", 0, "empty label in domain", NULL },
+	{ "empty label", "bluemind..loc", 0, "empty label in domain", NULL },
+	/* Regression (fixed in 408cd75). */
+	{ "two trailing dots", "bluemind.loc..", 0, "empty label in domain",
+	    NULL },
+	{ "space", "blue mind.loc", 0, "bad character in domain", NULL },
+	{ "at sign", "user@bluemind.loc", 0, "bad character in domain", NULL },
+	{ "colon", "bluemind.loc:25", 0, "bad character in domain", NULL },
+	{ "slash", "bluemind.loc/24", 0, "bad character in domain", NULL },
+	{ "unterminated literal", "[192.0.2.1", 0,
+	    "unterminated address literal", NULL },
+	{ "lone bracket", "[", 0, "unterminated address literal", NULL },
+	{ "empty literal", "[]", 0, "unterminated address literal", NULL },
+	{ "bad ipv4 literal", "[192.0.2.300]", 0, "bad IPv4 address literal",
+	    NULL },
+	{ "name in literal", "[bluemind.loc]", 0, "bad IPv4 address literal",
+	    NULL },
+	{ "bad ipv6 literal", "[IPv6:2001:db8:::1]", 0,
+	    "bad IPv6 address literal", NULL },
+};
+
+START_TEST(test_normalize)
+{
+	const struct norm_case *c = &norm_cases[_i];
+	char out[ADDR_DOMAIN_MAX + 1];
+	const char *err;
+
+	memset(out, 0, sizeof(out));
+	err = addr_domain_normalize(c->in, c->len ? c->len : strlen(c->in), out);
+	if (c->want_err != NULL) {
+		ck_assert_msg(err != NULL && strcmp(err, c->want_err) == 0,
+		    "%s: error got \"%s\", want \"%s\"", c->name, TU_S(err),
+		    c->want_err);
+	} else {
+		ck_assert_msg(err == NULL, "%s: error got \"%s\", want none",
+		    c->name, err);
+		ck_assert_msg(strcmp(out, c->want) == 0,
+		    "%s: got \"%s\", want \"%s\"", c->name, out, c->want);
+	}
+}
+END_TEST
+
+/* Generated lengths: domain 255 and 256, label 63 and 64. */
+struct normlen_case {
+	const char	*name;
+	size_t		len;		/* bytes of domain */
+	size_t		label;		/* bytes per label */
+	bool		dot;		/* one trailing dot added */
+	const char	*want_err;
+};
+
+static const struct normlen_case normlen_cases[] = {
+	{ "domain 255", 255, 50, false, NULL },
+	{ "domain 255 plus trailing dot", 255, 50, true, NULL },
+	{ "domain 256", 256, 50, false, "domain longer than 255 bytes" },
+	{ "domain 256 plus trailing dot", 256, 50, true,
+	    "domain longer than 255 bytes" },
+	{ "label 63", 63 + 1 + 7, 63, false, NULL },
+	{ "label 64", 64 + 1 + 7, 64, false,
+	    "domain label longer than 63 bytes" },
+};
+
+START_TEST(test_normalize_lengths)
+{
+	const struct normlen_case *c = &normlen_cases[_i];
+	char in[600], out[ADDR_DOMAIN_MAX + 1], want[600];
+	const char *err;
+	size_t i, n = c->len;
+
+	for (i = 0; i < c->len; i++)
+		in[i] = (i % (c->label + 1) == c->label) ? '.' : 'D';
+	if (in[c->len - 1] == '.')
+		in[c->len - 1] = 'D';
+	if (c->dot)
+		in[n++] = '.';
+	in[n] = '\0';
+	for (i = 0; i < c->len; i++)
+		want[i] = in[i] == 'D' ? 'd' : in[i];
+	want[c->len] = '\0';
+
+	err = addr_domain_normalize(in, n, out);
+	if (c->want_err != NULL) {
+		ck_assert_msg(err != NULL && strcmp(err, c->want_err) == 0,
+		    "%s: error got \"%s\", want \"%s\"", c->name, TU_S(err),
+		    c->want_err);
+	} else {
+		ck_assert_msg(err == NULL, "%s: error got \"%s\", want none",
+		    c->name, err);
+		ck_assert_msg(strcmp(out, want) == 0,
+		    "%s: got \"%s\", want \"%s\"", c->name, out, want);
+	}
+}
+END_TEST
+
+Suite *
+addr_suite(void)
+{
+	Suite *s = suite_create("addr");
+	TCase *tc = tcase_create("parse");
+
+	tcase_add_loop_test(tc, test_parse, 0, NCASES(parse_cases));
+	tcase_add_test(tc, test_out_untouched_on_error);
+	tcase_add_loop_test(tc, test_lengths, 0, NCASES(len_cases));
+	tcase_add_test(tc, test_huge);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("normalize");
+	tcase_add_loop_test(tc, test_normalize, 0, NCASES(norm_cases));
+	tcase_add_loop_test(tc, test_normalize_lengths, 0,
+	    NCASES(normlen_cases));
+	suite_add_tcase(s, tc);
+	return s;
+}

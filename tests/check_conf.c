@@ -1,0 +1,1074 @@
+/*
+ * conf: good files (every key, defaults, comments, continuations,
+ * separators, list files) give exactly the policy they say; every kind
+ * of bad input gives its exact "FILE:LINE: message" with the right
+ * line, and no policy at all. Files live in a mkdtemp directory that
+ * each test removes; "@DIR@" in a table stands for it.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+
+#include "conf.h"
+#include "netaddr.h"
+#include "testutil.h"
+
+#define MAIN "relaywarden.conf"
+
+/* ------------------------------------------------------------------ */
+/* A policy as one line of text, so that a case states all of it.     */
+
+static const char *
+facility_name(int f)
+{
+	static const struct {
+		int f;
+		const char *name;
+	} t[] = {
+		{ LOG_MAIL, "mail" }, { LOG_DAEMON, "daemon" },
+		{ LOG_USER, "user" }, { LOG_LOCAL0, "local0" },
+		{ LOG_LOCAL1, "local1" }, { LOG_LOCAL2, "local2" },
+		{ LOG_LOCAL3, "local3" }, { LOG_LOCAL4, "local4" },
+		{ LOG_LOCAL5, "local5" }, { LOG_LOCAL6, "local6" },
+		{ LOG_LOCAL7, "local7" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		if (t[i].f == f)
+			return t[i].name;
+	return "?";
+}
+
+static void
+dump(const struct policy *p, char *buf, size_t len)
+{
+	static const char *const unknown[] = {
+		[UNKNOWN_AS_SMTP] = "smtp", [UNKNOWN_AS_SUBMISSION] = "submission",
+		[UNKNOWN_TEMPFAIL] = "tempfail",
+	};
+	char lst[1024] = "";
+	size_t i;
+
+	for (i = 0; i < p->nlisteners; i++) {
+		const struct listener_entry *e = &p->listeners[i];
+		char one[300];
+
+		if (e->name != NULL)
+			snprintf(one, sizeof(one), "%s%s/%s", i ? "," : "",
+			    e->name, policy_listener_name(e->kind));
+		else
+			snprintf(one, sizeof(one), "%s%u/%s", i ? "," : "",
+			    e->port, policy_listener_name(e->kind));
+		strncat(lst, one, sizeof(lst) - strlen(lst) - 1);
+	}
+	snprintf(buf, len, "socket=%s domains=%zu networks=%zu listeners=%s "
+	    "require_tls=%s unknown=%s mode=%s facility=%s ident=%s "
+	    "log_accepts=%s", TU_S(p->milter_socket),
+	    domset_count(p->local_domains), netset_count(p->my_networks), lst,
+	    p->submission_require_tls ? "yes" : "no",
+	    unknown[p->unknown_listener],
+	    p->mode == MODE_MONITOR ? "monitor" : "enforce",
+	    facility_name(p->syslog_facility), TU_S(p->syslog_ident),
+	    p->log_accepts ? "yes" : "no");
+}
+
+/* The keys only the daemon's start-up reads. */
+static void
+dump_daemon(const struct policy *p, char *buf, size_t len)
+{
+	snprintf(buf, len, "user=%s run_as_root=%s pid_file=%s "
+	    "socket_group=%s socket_mode=%04o", TU_S(p->user),
+	    p->run_as_root ? "yes" : "no", TU_S(p->pid_file),
+	    TU_S(p->socket_group), p->socket_mode);
+}
+
+#define DAEMON_DEFAULTS "user= run_as_root=no pid_file= socket_group= " \
+	"socket_mode=0660"
+
+#define DEFAULTS "socket=inet:8899@127.0.0.1 domains=0 networks=0 " \
+	"listeners=25/smtp,465/submission,587/submission require_tls=yes " \
+	"unknown=smtp mode=enforce facility=mail ident=relaywarden " \
+	"log_accepts=yes"
+
+/* Checks each blank-separated word of probes against the lists. */
+static void
+probe(const char *name, const struct policy *p, const char *probes,
+    bool domains, bool want)
+{
+	char *copy = strdup(probes), *w, *save = NULL;
+
+	ck_assert(copy != NULL);
+	for (w = strtok_r(copy, " ", &save); w != NULL;
+	    w = strtok_r(NULL, " ", &save)) {
+		bool got;
+
+		if (domains) {
+			got = domset_contains(p->local_domains, w);
+		} else {
+			struct netaddr a;
+
+			ck_assert_msg(netaddr_parse(w, &a), "%s: bad probe %s",
+			    name, w);
+			got = netset_contains(p->my_networks, &a);
+		}
+		ck_assert_msg(got == want, "%s: %s %s: got %s, want %s", name,
+		    domains ? "local_domains" : "my_networks", w,
+		    got ? "contained" : "not contained",
+		    want ? "contained" : "not contained");
+	}
+	free(copy);
+}
+
+/* ------------------------------------------------------------------ */
+/* Good files.                                                        */
+
+struct file {
+	const char	*name;		/* NULL ends the list */
+	const char	*text;
+};
+
+struct good_case {
+	const char	*name;
+	const char	*conf;
+	struct file	lists[3];
+	const char	*want;		/* dump() */
+	const char	*dom_in, *dom_out, *net_in, *net_out;
+	const char	*daemon;	/* dump_daemon(); NULL: the defaults */
+};
+
+static const struct good_case good_cases[] = {
+	{ "empty file: every default", "", { { NULL, NULL } }, DEFAULTS,
+	    "", "bluemind.loc localhost", "", "127.0.0.1 ::1", NULL },
+	{ "only comments and blank lines",
+	    "# relaywarden\n\n   \n\t\n  # indented comment\n#mode = monitor\n",
+	    { { NULL, NULL } }, DEFAULTS, "", "", "", "", NULL },
+	{ "every key",
+	    "# every key, once\n"
+	    "milter_socket = unix:/run/relaywarden/relaywarden.sock\n"
+	    "local_domains = bluemind.loc, .example.org\n"
+	    "my_networks = 127.0.0.0/8 [::1]/128\n"
+	    "smtp_ports = 25 2525\n"
+	    "submission_ports = 465, 587, ORIGINATING\n"
+	    "submission_require_tls = no\n"
+	    "unknown_listener = tempfail\n"
+	    "mode = monitor\n"
+	    "syslog_facility = local3\n"
+	    "syslog_ident = rw-test\n"
+	    "log_accepts = no\n"
+	    "user = relaywarden\n"
+	    "run_as_root = yes\n"
+	    "pid_file = /run/relaywarden/relaywarden.pid\n"
+	    "socket_group = postfix\n"
+	    "socket_mode = 0640\n",
+	    { { NULL, NULL } },
+	    "socket=unix:/run/relaywarden/relaywarden.sock domains=2 "
+	    "networks=2 listeners=25/smtp,2525/smtp,465/submission,"
+	    "587/submission,ORIGINATING/submission require_tls=no "
+	    "unknown=tempfail mode=monitor facility=local3 ident=rw-test "
+	    "log_accepts=no",
+	    "bluemind.loc mail.example.org", "example.org sub.bluemind.loc",
+	    "127.0.0.1 127.255.255.254 ::1", "128.0.0.1 ::2",
+	    "user=relaywarden run_as_root=yes "
+	    "pid_file=/run/relaywarden/relaywarden.pid socket_group=postfix "
+	    "socket_mode=0640" },
+	{ "every key at its documented default",
+	    "milter_socket = inet:8899@127.0.0.1\nlocal_domains =\n"
+	    "my_networks =\nsmtp_ports = 25\nsubmission_ports = 465 587\n"
+	    "submission_require_tls = yes\nunknown_listener = smtp\n"
+	    "mode = enforce\nsyslog_facility = mail\n"
+	    "syslog_ident = relaywarden\nlog_accepts = yes\nuser =\n"
+	    "run_as_root = no\npid_file =\nsocket_group =\n"
+	    "socket_mode = 0660\n",
+	    { { NULL, NULL } }, DEFAULTS, "", "", "", "", NULL },
+	{ "other enum values",
+	    "unknown_listener = submission\nsyslog_facility = daemon\n"
+	    "submission_require_tls = yes\nmode = enforce\n",
+	    { { NULL, NULL } },
+	    "socket=inet:8899@127.0.0.1 domains=0 networks=0 "
+	    "listeners=25/smtp,465/submission,587/submission require_tls=yes "
+	    "unknown=submission mode=enforce facility=daemon "
+	    "ident=relaywarden log_accepts=yes", "", "", "", "", NULL },
+	{ "no blanks around =, trailing blanks",
+	    "mode=monitor   \nsyslog_ident=rw\t\nlog_accepts =no\n",
+	    { { NULL, NULL } },
+	    "socket=inet:8899@127.0.0.1 domains=0 networks=0 "
+	    "listeners=25/smtp,465/submission,587/submission require_tls=yes "
+	    "unknown=smtp mode=monitor facility=mail ident=rw "
+	    "log_accepts=no", "", "", "", "", NULL },
+	{ "CRLF line ends",
+	    "mode = monitor\r\nlocal_domains = bluemind.loc\r\n"
+	    "  example.com\r\n",
+	    { { NULL, NULL } },
+	    "socket=inet:8899@127.0.0.1 domains=2 networks=0 "
+	    "listeners=25/smtp,465/submission,587/submission require_tls=yes "
+	    "unknown=smtp mode=monitor facility=mail ident=relaywarden "
+	    "log_accepts=yes", "bluemind.loc example.com", "", "", "", NULL },
+	{ "continuations, commas and blanks, comments between",
+	    "local_domains = a.example,b.example , c.example\n"
+	    "\td.example,,e.example\n"
+	    "# a comment inside the setting\n"
+	    "\n"
+	    "    .f.example\n"
+	    "my_networks =\n"
+	    "  10.0.0.0/8,\n"
+	    "  192.0.2.0/24\n"
+	    "mode = monitor\n",
+	    { { NULL, NULL } },
+	    "socket=inet:8899@127.0.0.1 domains=6 networks=2 "
+	    "listeners=25/smtp,465/submission,587/submission require_tls=yes "
+	    "unknown=smtp mode=monitor facility=mail ident=relaywarden "
+	    "log_accepts=yes",
+	    "a.example b.example c.example d.example e.example x.f.example",
+	    "f.example", "10.9.8.7 192.0.2.200", "192.0.3.1", NULL },
+	{ "list files with \"domain OK\" lines and comments",
+	    "# BlueMind's own files\n"
+	    "local_domains = bluemind.loc, @DIR@/virtual_domains-flat\n"
+	    "my_networks = @DIR@/mynetworks [::1]/128\n",
+	    { { "virtual_domains-flat",
+		"# generated by BlueMind\n"
+		"example.com OK\n"
+		"\n"
+		"   Example.NET\tOK\n"
+		"  # indented comment\n"
+		".sub.example.org OK # trailing words ignored\n"
+		"crlf.example OK\r\n" },
+	      { "mynetworks",
+		"127.0.0.0/8\n"
+		"# the office\n"
+		"!192.0.2.66\n"
+		"192.0.2.0/24 office lan\n" },
+	      { NULL, NULL } },
+	    "socket=inet:8899@127.0.0.1 domains=5 networks=4 "
+	    "listeners=25/smtp,465/submission,587/submission require_tls=yes "
+	    "unknown=smtp mode=enforce facility=mail ident=relaywarden "
+	    "log_accepts=yes",
+	    "bluemind.loc example.com example.net a.sub.example.org "
+	    "crlf.example", "sub.example.org",
+	    "127.0.0.1 192.0.2.1 ::1", "192.0.2.66 10.0.0.1", NULL },
+	{ "listeners: repeats are harmless, lists may swap ports",
+	    "smtp_ports = 587, 587 MTA MTA\nsubmission_ports = 465 25\n",
+	    { { NULL, NULL } },
+	    "socket=inet:8899@127.0.0.1 domains=0 networks=0 "
+	    "listeners=587/smtp,MTA/smtp,465/submission,25/submission "
+	    "require_tls=yes unknown=smtp mode=enforce facility=mail "
+	    "ident=relaywarden log_accepts=yes", "", "", "", "", NULL },
+	{ "listeners: both lists empty",
+	    "smtp_ports =\nsubmission_ports =\n", { { NULL, NULL } },
+	    "socket=inet:8899@127.0.0.1 domains=0 networks=0 listeners= "
+	    "require_tls=yes unknown=smtp mode=enforce facility=mail "
+	    "ident=relaywarden log_accepts=yes", "", "", "", "", NULL },
+	{ "listeners: bounds 1 and 65535, names",
+	    "smtp_ports = 1 65535 mx-in.example_1\n"
+	    "submission_ports = 465 587 ORIGINATING\n", { { NULL, NULL } },
+	    "socket=inet:8899@127.0.0.1 domains=0 networks=0 "
+	    "listeners=1/smtp,65535/smtp,mx-in.example_1/smtp,465/submission,"
+	    "587/submission,ORIGINATING/submission require_tls=yes "
+	    "unknown=smtp mode=enforce facility=mail ident=relaywarden "
+	    "log_accepts=yes", "", "", "", "", NULL },
+	{ "milter_socket inet6", "milter_socket = inet6:8899@[::1]\n",
+	    { { NULL, NULL } },
+	    "socket=inet6:8899@[::1] domains=0 networks=0 "
+	    "listeners=25/smtp,465/submission,587/submission require_tls=yes "
+	    "unknown=smtp mode=enforce facility=mail ident=relaywarden "
+	    "log_accepts=yes", "", "", "", "", NULL },
+	{ "milter_socket inet without host", "milter_socket = inet:8899\n",
+	    { { NULL, NULL } },
+	    "socket=inet:8899 domains=0 networks=0 "
+	    "listeners=25/smtp,465/submission,587/submission require_tls=yes "
+	    "unknown=smtp mode=enforce facility=mail ident=relaywarden "
+	    "log_accepts=yes", "", "", "", "", NULL },
+	{ "milter_socket local:", "milter_socket = local:/run/rw.sock\n",
+	    { { NULL, NULL } },
+	    "socket=local:/run/rw.sock domains=0 networks=0 "
+	    "listeners=25/smtp,465/submission,587/submission require_tls=yes "
+	    "unknown=smtp mode=enforce facility=mail ident=relaywarden "
+	    "log_accepts=yes", "", "", "", "", NULL },
+	{ "daemon keys: short octal mode, names with dots",
+	    "user = relay.warden\nsocket_group = _postfix\nsocket_mode = 660\n"
+	    "pid_file = /rw.pid\n", { { NULL, NULL } }, DEFAULTS, "", "", "",
+	    "", "user=relay.warden run_as_root=no pid_file=/rw.pid "
+	    "socket_group=_postfix socket_mode=0660" },
+	{ "daemon keys: mode 0, user of 32 bytes",
+	    "socket_mode = 0\nuser = aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n",
+	    { { NULL, NULL } }, DEFAULTS, "", "", "", "",
+	    "user=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa run_as_root=no pid_file= "
+	    "socket_group= socket_mode=0000" },
+	{ "an empty list file", "local_domains = @DIR@/empty\n",
+	    { { "empty", "" }, { NULL, NULL } }, DEFAULTS, "", "", "", "", NULL },
+	{ "a list file without final newline",
+	    "local_domains = @DIR@/d\n",
+	    { { "d", "a.example OK\nb.example OK" }, { NULL, NULL } },
+	    "socket=inet:8899@127.0.0.1 domains=2 networks=0 "
+	    "listeners=25/smtp,465/submission,587/submission require_tls=yes "
+	    "unknown=smtp mode=enforce facility=mail ident=relaywarden "
+	    "log_accepts=yes", "a.example b.example", "", "", "", NULL },
+};
+
+static void
+write_lists(const struct tu_dir *d, const struct file *lists)
+{
+	size_t i;
+
+	for (i = 0; lists[i].name != NULL; i++)
+		free(tu_write(d, lists[i].name, lists[i].text));
+}
+
+START_TEST(test_good)
+{
+	const struct good_case *c = &good_cases[_i];
+	struct conf_errors errs = { NULL, 0, 0 };
+	struct tu_dir d;
+	struct policy *p;
+	char *path, *joined, got[2048];
+
+	tu_dir_make(&d);
+	write_lists(&d, c->lists);
+	path = tu_write(&d, MAIN, c->conf);
+	p = conf_load(path, &errs);
+	joined = tu_errors_join(&errs);
+	conf_errors_free(&errs);
+	free(path);
+	tu_dir_remove(&d);
+
+	ck_assert_msg(p != NULL && joined[0] == '\0',
+	    "%s: refused, errors:\n%s", c->name, joined);
+	dump(p, got, sizeof(got));
+	ck_assert_msg(strcmp(got, c->want) == 0,
+	    "%s:\n got %s\nwant %s", c->name, got, c->want);
+	dump_daemon(p, got, sizeof(got));
+	ck_assert_msg(strcmp(got, c->daemon ? c->daemon : DAEMON_DEFAULTS) == 0,
+	    "%s:\n got %s\nwant %s", c->name, got,
+	    c->daemon ? c->daemon : DAEMON_DEFAULTS);
+	probe(c->name, p, c->dom_in, true, true);
+	probe(c->name, p, c->dom_out, true, false);
+	probe(c->name, p, c->net_in, false, true);
+	probe(c->name, p, c->net_out, false, false);
+	free(joined);
+	policy_free(p);
+}
+END_TEST
+
+/* The shipped example loads (make check runs from tests/). */
+START_TEST(test_shipped)
+{
+	struct conf_errors errs = { NULL, 0, 0 };
+	struct policy *p = conf_load("../conf/relaywarden.conf", &errs);
+	char *joined = tu_errors_join(&errs), got[2048];
+
+	conf_errors_free(&errs);
+	ck_assert_msg(p != NULL, "conf/relaywarden.conf refused:\n%s", joined);
+	dump(p, got, sizeof(got));
+	ck_assert_msg(strcmp(got, "socket=inet:8899@127.0.0.1 domains=1 "
+	    "networks=2 listeners=25/smtp,465/submission,587/submission "
+	    "require_tls=yes unknown=smtp mode=enforce facility=mail "
+	    "ident=relaywarden log_accepts=yes") == 0,
+	    "conf/relaywarden.conf: got %s", got);
+	dump_daemon(p, got, sizeof(got));
+	ck_assert_msg(strcmp(got, "user=relaywarden run_as_root=no "
+	    "pid_file=/run/relaywarden/relaywarden.pid socket_group= "
+	    "socket_mode=0660") == 0, "conf/relaywarden.conf: got %s", got);
+	free(joined);
+	policy_free(p);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* Bad files: the exact errors, and no policy.                        */
+
+struct bad_case {
+	const char	*name;
+	const char	*conf;
+	struct file	lists[3];
+	const char	*want;	/* the errors, one per line; @DIR@ expanded */
+};
+
+#define F "@DIR@/" MAIN
+
+static const struct bad_case bad_cases[] = {
+	{ "unknown key", "mode = monitor\n\ncolour = red\n", { { NULL, NULL } },
+	    F ":3: unknown setting \"colour\"\n" },
+	{ "key in the wrong case", "Mode=monitor\n", { { NULL, NULL } },
+	    F ":1: unknown setting \"Mode\"\n" },
+	{ "Postfix key", "# from main.cf\nmynetworks = 10.0.0.0/8\n",
+	    { { NULL, NULL } }, F ":2: unknown setting \"mynetworks\"\n" },
+	{ "missing =", "# x\nmode monitor\n", { { NULL, NULL } },
+	    F ":2: expected \"name = value\"\n" },
+	{ "name alone", "log_accepts\n", { { NULL, NULL } },
+	    F ":1: expected \"name = value\"\n" },
+	{ "duplicate key", "mode = enforce\nlog_accepts = yes\n\nmode = monitor\n",
+	    { { NULL, NULL } }, F ":4: mode is set twice (first at line 1)\n" },
+	{ "duplicate key, same value", "# a\nlocal_domains = a.example\n"
+	    "local_domains = a.example\n", { { NULL, NULL } },
+	    F ":3: local_domains is set twice (first at line 2)\n" },
+	{ "bad network", "my_networks = 10.0.0.0/8 172.16.1.3/21\n",
+	    { { NULL, NULL } },
+	    F ":1: my_networks: non-null host address bits in "
+	    "\"172.16.1.3/21\", perhaps you mean \"172.16.0.0/21\"\n" },
+	{ "bad network on a continuation line",
+	    "my_networks = 10.0.0.0/8,\n    172.16.1.3/21\n",
+	    { { NULL, NULL } },
+	    F ":1: my_networks: non-null host address bits in "
+	    "\"172.16.1.3/21\", perhaps you mean \"172.16.0.0/21\"\n" },
+	{ "bad domain", "local_domains = bluemind.loc bad..example\n",
+	    { { NULL, NULL } },
+	    F ":1: local_domains: bad domain \"bad..example\": empty label in "
+	    "domain\n" },
+	{ "address as domain", "local_domains = user@bluemind.loc\n",
+	    { { NULL, NULL } },
+	    F ":1: local_domains: bad domain \"user@bluemind.loc\": a domain, "
+	    "not an address\n" },
+	{ "bad port 0", "smtp_ports = 25 0\n", { { NULL, NULL } },
+	    F ":1: smtp_ports: bad port \"0\": a port is a number from 1 to "
+	    "65535\n" },
+	{ "bad port 65536", "submission_ports = 465 65536\n",
+	    { { NULL, NULL } },
+	    F ":1: submission_ports: bad port \"65536\": a port is a number "
+	    "from 1 to 65535\n" },
+	{ "bad port, huge", "smtp_ports = 99999999999999999999\n",
+	    { { NULL, NULL } },
+	    F ":1: smtp_ports: bad port \"99999999999999999999\": a port is a "
+	    "number from 1 to 65535\n" },
+	{ "bad port with letters", "smtp_ports = 25smtp\n", { { NULL, NULL } },
+	    F ":1: smtp_ports: bad port \"25smtp\": a port is a number from 1 "
+	    "to 65535\n" },
+	{ "bad listener name", "submission_ports = 587 smtpd/submission\n",
+	    { { NULL, NULL } },
+	    F ":1: submission_ports: bad listener \"smtpd/submission\": give a "
+	    "port number or a {daemon_name} value (letters, digits, '.', '-', "
+	    "'_')\n" },
+	{ "port in both lists", "smtp_ports = 25 587\n"
+	    "submission_ports = 465 587\n", { { NULL, NULL } },
+	    F ":2: submission_ports: \"587\" is listed in both smtp_ports and "
+	    "submission_ports\n" },
+	{ "name in both lists", "submission_ports = 587 ORIGINATING\n"
+	    "smtp_ports = 25\n  ORIGINATING\n", { { NULL, NULL } },
+	    F ":1: submission_ports: \"ORIGINATING\" is listed in both "
+	    "smtp_ports and submission_ports\n" },
+	{ "port in both lists by default", "smtp_ports = 25 465\n",
+	    { { NULL, NULL } },
+	    F ": submission_ports: \"465\" is listed in both smtp_ports and "
+	    "submission_ports (by default: set both lists)\n" },
+	{ "bad bool", "submission_require_tls = maybe\n", { { NULL, NULL } },
+	    F ":1: submission_require_tls must be no or yes, not \"maybe\"\n" },
+	{ "bad bool true", "\nlog_accepts = true\n", { { NULL, NULL } },
+	    F ":2: log_accepts must be no or yes, not \"true\"\n" },
+	{ "empty bool", "log_accepts =\n", { { NULL, NULL } },
+	    F ":1: log_accepts must be no or yes, not \"\"\n" },
+	{ "bad unknown_listener", "unknown_listener = reject\n",
+	    { { NULL, NULL } },
+	    F ":1: unknown_listener must be smtp, submission or tempfail, not "
+	    "\"reject\"\n" },
+	{ "bad mode", "mode = warn\n", { { NULL, NULL } },
+	    F ":1: mode must be enforce or monitor, not \"warn\"\n" },
+	{ "bad facility", "syslog_facility = kern\n", { { NULL, NULL } },
+	    F ":1: syslog_facility must be mail, daemon, user or local0 to "
+	    "local7, not \"kern\"\n" },
+	{ "bad ident", "syslog_ident = relay warden\n", { { NULL, NULL } },
+	    F ":1: syslog_ident must be one word of printable characters "
+	    "without ':' or '['\n" },
+	{ "empty ident", "syslog_ident =\n", { { NULL, NULL } },
+	    F ":1: syslog_ident must be 1 to 64 bytes\n" },
+	{ "ident of 65 bytes", "syslog_ident = "
+	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n",
+	    { { NULL, NULL } }, F ":1: syslog_ident must be 1 to 64 bytes\n" },
+	{ "milter_socket without type", "milter_socket = 8899\n",
+	    { { NULL, NULL } },
+	    F ":1: milter_socket \"8899\" must start with inet:, inet6: or "
+	    "unix:\n" },
+	{ "milter_socket Postfix spelling",
+	    "milter_socket = inet:127.0.0.1:8899\n", { { NULL, NULL } },
+	    F ":1: milter_socket \"inet:127.0.0.1:8899\": write inet:PORT@HOST, "
+	    "e.g. inet:8899@127.0.0.1\n" },
+	{ "milter_socket port 0", "milter_socket = inet:0@127.0.0.1\n",
+	    { { NULL, NULL } },
+	    F ":1: milter_socket \"inet:0@127.0.0.1\": write inet:PORT@HOST, "
+	    "e.g. inet:8899@127.0.0.1\n" },
+	{ "milter_socket port 65536", "milter_socket = inet6:65536@::1\n",
+	    { { NULL, NULL } },
+	    F ":1: milter_socket \"inet6:65536@::1\": write inet:PORT@HOST, "
+	    "e.g. inet:8899@127.0.0.1\n" },
+	{ "milter_socket empty host", "milter_socket = inet:8899@\n",
+	    { { NULL, NULL } },
+	    F ":1: milter_socket \"inet:8899@\": write inet:PORT@HOST, e.g. "
+	    "inet:8899@127.0.0.1\n" },
+	{ "milter_socket relative path", "milter_socket = unix:rw.sock\n",
+	    { { NULL, NULL } },
+	    F ":1: milter_socket \"unix:rw.sock\": a unix socket needs an "
+	    "absolute path of at most 100 bytes\n" },
+	{ "milter_socket empty", "milter_socket =\n", { { NULL, NULL } },
+	    F ":1: milter_socket \"\" must start with inet:, inet6: or unix:\n" },
+	{ "bad user", "user = -relay\n", { { NULL, NULL } },
+	    F ":1: user \"-relay\" is not a user or group name\n" },
+	{ "user of 33 bytes", "user = aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n",
+	    { { NULL, NULL } },
+	    F ":1: user \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\" is not a user or "
+	    "group name\n" },
+	{ "bad socket_group", "socket_group = post fix\n", { { NULL, NULL } },
+	    F ":1: socket_group \"post fix\" is not a user or group name\n" },
+	{ "bad run_as_root", "run_as_root = 1\n", { { NULL, NULL } },
+	    F ":1: run_as_root must be no or yes, not \"1\"\n" },
+	{ "relative pid_file", "pid_file = run/rw.pid\n", { { NULL, NULL } },
+	    F ":1: pid_file must be an absolute file path, not \"run/rw.pid\"\n" },
+	{ "pid_file is a directory", "pid_file = /run/relaywarden/\n",
+	    { { NULL, NULL } },
+	    F ":1: pid_file must be an absolute file path, not "
+	    "\"/run/relaywarden/\"\n" },
+	{ "socket_mode open to others", "socket_mode = 0666\n",
+	    { { NULL, NULL } },
+	    F ":1: socket_mode must be octal, at most 4 digits, with no access "
+	    "for others (e.g. 0660), not \"0666\"\n" },
+	{ "socket_mode not octal", "socket_mode = 0680\n", { { NULL, NULL } },
+	    F ":1: socket_mode must be octal, at most 4 digits, with no access "
+	    "for others (e.g. 0660), not \"0680\"\n" },
+	{ "socket_mode of 5 digits", "socket_mode = 00660\n",
+	    { { NULL, NULL } },
+	    F ":1: socket_mode must be octal, at most 4 digits, with no access "
+	    "for others (e.g. 0660), not \"00660\"\n" },
+	{ "socket_mode empty", "socket_mode =\n", { { NULL, NULL } },
+	    F ":1: socket_mode must be octal, at most 4 digits, with no access "
+	    "for others (e.g. 0660), not \"\"\n" },
+	{ "list file missing", "# x\nlocal_domains = @DIR@/missing\n",
+	    { { NULL, NULL } },
+	    F ":2: cannot read list file \"@DIR@/missing\": No such file or "
+	    "directory\n" },
+	{ "list file is a directory", "my_networks = 127.0.0.1 @DIR@\n",
+	    { { NULL, NULL } },
+	    F ":1: error reading list file \"@DIR@\": Is a directory\n" },
+	{ "nested list file", "local_domains = @DIR@/domains\n",
+	    { { "domains", "a.example OK\n/etc/postfix/more_domains\n" },
+	      { NULL, NULL } },
+	    "@DIR@/domains:2: list files do not nest: "
+	    "\"/etc/postfix/more_domains\" must be listed in the main file\n" },
+	{ "list file entry errors name the list file",
+	    "mode = monitor\nlocal_domains = @DIR@/domains\n"
+	    "my_networks = @DIR@/nets\n",
+	    { { "domains", "# BlueMind\na.example OK\nbad..example OK\n" },
+	      { "nets", "10.0.0.0/8\n10.0.0.1/8 office\n" }, { NULL, NULL } },
+	    "@DIR@/domains:3: local_domains: bad domain \"bad..example\": "
+	    "empty label in domain\n"
+	    "@DIR@/nets:2: my_networks: non-null host address bits in "
+	    "\"10.0.0.1/8\", perhaps you mean \"10.0.0.0/8\"\n" },
+	{ "continuation with nothing before",
+	    "  bluemind.loc\nmode = monitor\n", { { NULL, NULL } },
+	    F ":1: continuation line (it starts with white space) with no "
+	    "setting before it\n" },
+	{ "continuation after only comments",
+	    "# relaywarden\n\n\tbluemind.loc\n", { { NULL, NULL } },
+	    F ":3: continuation line (it starts with white space) with no "
+	    "setting before it\n" },
+	{ "NUL byte", "mode = monitor\nsyslog_ident = rw\n", { { NULL, NULL } },
+	    NULL },	/* written with a NUL by test_bad, see there */
+	{ "several errors, all reported",
+	    "# broken on purpose\n"
+	    "colour = red\n"
+	    "mode monitor\n"
+	    "  continued\n"
+	    "milter_socket = 8899\n"
+	    "local_domains = bad..example\n"
+	    "my_networks = 172.16.1.3/21\n"
+	    "smtp_ports = 0\n"
+	    "submission_ports = smtp/submission\n"
+	    "submission_require_tls = maybe\n"
+	    "unknown_listener = never\n"
+	    "mode = warn\n"
+	    "syslog_facility = kern\n"
+	    "syslog_ident = a b\n"
+	    "log_accepts = sometimes\n"
+	    "user = root:root\n"
+	    "run_as_root = maybe\n"
+	    "pid_file = rw.pid\n"
+	    "socket_group = -\n"
+	    "socket_mode = 0777\n"
+	    "mode = enforce\n",
+	    { { NULL, NULL } },
+	    F ":2: unknown setting \"colour\"\n"
+	    F ":3: expected \"name = value\"\n"
+	    F ":21: mode is set twice (first at line 12)\n"
+	    F ":5: milter_socket \"8899\" must start with inet:, inet6: or "
+	    "unix:\n"
+	    F ":6: local_domains: bad domain \"bad..example\": empty label in "
+	    "domain\n"
+	    F ":7: my_networks: non-null host address bits in "
+	    "\"172.16.1.3/21\", perhaps you mean \"172.16.0.0/21\"\n"
+	    F ":8: smtp_ports: bad port \"0\": a port is a number from 1 to "
+	    "65535\n"
+	    F ":9: submission_ports: bad listener \"smtp/submission\": give a "
+	    "port number or a {daemon_name} value (letters, digits, '.', '-', "
+	    "'_')\n"
+	    F ":10: submission_require_tls must be no or yes, not \"maybe\"\n"
+	    F ":11: unknown_listener must be smtp, submission or tempfail, not "
+	    "\"never\"\n"
+	    F ":12: mode must be enforce or monitor, not \"warn\"\n"
+	    F ":13: syslog_facility must be mail, daemon, user or local0 to "
+	    "local7, not \"kern\"\n"
+	    F ":14: syslog_ident must be one word of printable characters "
+	    "without ':' or '['\n"
+	    F ":15: log_accepts must be no or yes, not \"sometimes\"\n"
+	    F ":16: user \"root:root\" is not a user or group name\n"
+	    F ":17: run_as_root must be no or yes, not \"maybe\"\n"
+	    F ":18: pid_file must be an absolute file path, not \"rw.pid\"\n"
+	    F ":19: socket_group \"-\" is not a user or group name\n"
+	    F ":20: socket_mode must be octal, at most 4 digits, with no access "
+	    "for others (e.g. 0660), not \"0777\"\n" },
+	{ "a list file error beside main file errors",
+	    "local_domains = @DIR@/domains\nnope = 1\n",
+	    { { "domains", "ok.example\nbad!domain OK\n" }, { NULL, NULL } },
+	    F ":2: unknown setting \"nope\"\n"
+	    "@DIR@/domains:2: local_domains: bad domain \"bad!domain\": bad "
+	    "character in domain\n" },
+};
+
+START_TEST(test_bad)
+{
+	const struct bad_case *c = &bad_cases[_i];
+	struct conf_errors errs = { NULL, 0, 0 };
+	struct tu_dir d;
+	struct policy *p;
+	char *path, *joined, *want;
+
+	tu_dir_make(&d);
+	write_lists(&d, c->lists);
+	if (c->want == NULL) {
+		/* "NUL byte": line 2 holds a NUL. */
+		static const char text[] = "mode = monitor\nsyslog_\0ident = rw\n";
+
+		free(tu_write_n(&d, MAIN, text, sizeof(text) - 1));
+		path = NULL;
+		ck_assert(asprintf(&path, "%s/%s", d.path, MAIN) > 0);
+		want = tu_subst(F ":2: NUL byte in line\n", d.path);
+	} else {
+		path = tu_write(&d, MAIN, c->conf);
+		want = tu_subst(c->want, d.path);
+	}
+	p = conf_load(path, &errs);
+	joined = tu_errors_join(&errs);
+	conf_errors_free(&errs);
+	free(path);
+	tu_dir_remove(&d);
+
+	ck_assert_msg(strcmp(joined, want) == 0,
+	    "%s: errors\n got:\n%s\nwant:\n%s", c->name, joined, want);
+	ck_assert_msg(p == NULL, "%s: got a policy, want NULL", c->name);
+	free(joined);
+	free(want);
+}
+END_TEST
+
+/* A bad entry in a list file: the lines around it were read but
+ * nothing is kept, because a file is accepted whole or refused whole. */
+START_TEST(test_bad_list_refuses_all)
+{
+	static const struct file lists[] = {
+		{ "domains", "a.example\nb.example\nc..example\nd.example\n" },
+		{ NULL, NULL },
+	};
+	struct conf_errors errs = { NULL, 0, 0 };
+	struct tu_dir d;
+	struct policy *p;
+	char *path;
+
+	tu_dir_make(&d);
+	write_lists(&d, lists);
+	path = tu_write(&d, MAIN, "local_domains = @DIR@/domains\n");
+	p = conf_load(path, &errs);
+	free(path);
+	tu_dir_remove(&d);
+	ck_assert_msg(p == NULL && errs.n == 1 && errs.dropped == 0,
+	    "bad list entry: got policy %p, %zu errors, %zu dropped; want "
+	    "NULL, 1, 0", (void *)p, errs.n, errs.dropped);
+	conf_errors_free(&errs);
+}
+END_TEST
+
+/* Lines at and over CONF_LINE_MAX, in the main file and a list file. */
+struct long_case {
+	const char	*name;
+	bool		list;		/* the long line is in a list file */
+	size_t		len;		/* bytes before the newline */
+	bool		ok;
+};
+
+static const struct long_case long_cases[] = {
+	{ "main line of CONF_LINE_MAX bytes", false, CONF_LINE_MAX, true },
+	{ "main line of CONF_LINE_MAX + 1 bytes", false, CONF_LINE_MAX + 1,
+	    false },
+	{ "main line of 1 MB", false, 1024 * 1024, false },
+	{ "list line of CONF_LINE_MAX bytes", true, CONF_LINE_MAX, true },
+	{ "list line of CONF_LINE_MAX + 1 bytes", true, CONF_LINE_MAX + 1,
+	    false },
+};
+
+START_TEST(test_long_line)
+{
+	const struct long_case *c = &long_cases[_i];
+	struct conf_errors errs = { NULL, 0, 0 };
+	struct tu_dir d;
+	struct policy *p;
+	char *text, *path, *joined, *want, *lpath;
+	size_t o;
+
+	/* "mode = monitor" padded with blanks (ignored at the end of a
+	 * value), or a list line "a.example" padded the same way. */
+	text = malloc(c->len + 64);
+	ck_assert(text != NULL);
+	o = (size_t)sprintf(text, "%s", c->list ? "a.example" : "mode = monitor");
+	memset(text + o, ' ', c->len - o);
+	strcpy(text + c->len, "\nsyslog_ident = rw\n");
+
+	tu_dir_make(&d);
+	if (c->list) {
+		lpath = tu_write_n(&d, "domains", text, c->len + 1);
+		free(lpath);
+		path = tu_write(&d, MAIN, "# long list\nlocal_domains = "
+		    "@DIR@/domains\n");
+	} else {
+		path = tu_write_n(&d, MAIN, text, strlen(text));
+	}
+	p = conf_load(path, &errs);
+	joined = tu_errors_join(&errs);
+	conf_errors_free(&errs);
+	free(path);
+	if (c->ok)
+		want = strdup("");
+	else if (c->list)
+		want = tu_subst("@DIR@/domains:1: line longer than 65536 bytes\n",
+		    d.path);
+	else
+		want = tu_subst(F ":1: line longer than 65536 bytes\n", d.path);
+	tu_dir_remove(&d);
+
+	ck_assert_msg(strcmp(joined, want) == 0,
+	    "%s: errors\n got:\n%s\nwant:\n%s", c->name, joined, want);
+	ck_assert_msg((p != NULL) == c->ok, "%s: got %s, want %s", c->name,
+	    p ? "a policy" : "NULL", c->ok ? "a policy" : "NULL");
+	if (p != NULL && !c->list)
+		ck_assert_msg(p->mode == MODE_MONITOR && p->syslog_ident != NULL &&
+		    strcmp(p->syslog_ident, "rw") == 0,
+		    "%s: the settings around the long line were lost", c->name);
+	if (p != NULL && c->list)
+		ck_assert_msg(domset_count(p->local_domains) == 1 &&
+		    domset_contains(p->local_domains, "a.example"),
+		    "%s: the long list line was not read", c->name);
+	policy_free(p);
+	free(joined);
+	free(want);
+	free(text);
+}
+END_TEST
+
+/* One setting over 1 MiB through continuation lines. */
+START_TEST(test_long_setting)
+{
+	struct conf_errors errs = { NULL, 0, 0 };
+	struct tu_dir d;
+	struct policy *p;
+	char *text, *path, *joined, *want;
+	size_t o = 0, i;
+
+	text = malloc(20 * 60010 + 256);
+	ck_assert(text != NULL);
+	o += (size_t)sprintf(text, "# big\nlocal_domains = a.example\n");
+	for (i = 0; i < 20; i++) {
+		text[o++] = ' ';
+		memset(text + o, 'x', 60000);	/* one 60000-byte label would be
+						 * bad; never reached */
+		o += 60000;
+		text[o++] = '\n';
+	}
+	o += (size_t)sprintf(text + o, "mode = monitor\n");
+	tu_dir_make(&d);
+	path = tu_write_n(&d, MAIN, text, o);
+	p = conf_load(path, &errs);
+	joined = tu_errors_join(&errs);
+	conf_errors_free(&errs);
+	free(path);
+	want = tu_subst(F ":2: setting longer than 1048576 bytes: put long "
+	    "lists in a file\n", d.path);
+	tu_dir_remove(&d);
+	ck_assert_msg(strcmp(joined, want) == 0,
+	    "long setting: errors\n got:\n%s\nwant:\n%s", joined, want);
+	ck_assert_msg(p == NULL, "long setting: got a policy, want NULL");
+	free(joined);
+	free(want);
+	free(text);
+}
+END_TEST
+
+/* More than CONF_ERRORS_MAX errors: the first ones kept, the rest
+ * counted. */
+START_TEST(test_too_many_errors)
+{
+	struct conf_errors errs = { NULL, 0, 0 };
+	struct tu_dir d;
+	struct policy *p;
+	char *text, *path, *want, *joined;
+	size_t o = 0, w = 0, i, n = CONF_ERRORS_MAX + 7;
+
+	text = malloc(n * 32);
+	want = malloc(n * 128);
+	ck_assert(text != NULL && want != NULL);
+	tu_dir_make(&d);
+	for (i = 1; i <= n; i++) {
+		o += (size_t)sprintf(text + o, "bogus_%zu = %zu\n", i, i);
+		if (i <= CONF_ERRORS_MAX)
+			w += (size_t)sprintf(want + w, "%s/%s:%zu: unknown setting "
+			    "\"bogus_%zu\"\n", d.path, MAIN, i, i);
+	}
+	sprintf(want + w, "(%d dropped)\n", 7);
+	path = tu_write_n(&d, MAIN, text, o);
+	p = conf_load(path, &errs);
+	joined = tu_errors_join(&errs);
+	free(path);
+	tu_dir_remove(&d);
+	ck_assert_msg(errs.n == CONF_ERRORS_MAX && errs.dropped == 7,
+	    "got %zu errors and %zu dropped, want %d and 7", errs.n,
+	    errs.dropped, CONF_ERRORS_MAX);
+	ck_assert_msg(strcmp(joined, want) == 0,
+	    "errors:\n got:\n%s\nwant:\n%s", joined, want);
+	ck_assert(p == NULL);
+	conf_errors_free(&errs);
+	ck_assert_msg(errs.n == 0 && errs.dropped == 0 && errs.msg == NULL,
+	    "conf_errors_free left n=%zu dropped=%zu", errs.n, errs.dropped);
+	conf_errors_free(NULL);
+	free(joined);
+	free(want);
+	free(text);
+}
+END_TEST
+
+/* Errors are appended: a second load adds to the first one's. */
+START_TEST(test_errors_append)
+{
+	struct conf_errors errs = { NULL, 0, 0 };
+	struct tu_dir d;
+	struct policy *p1, *p2, *p3;
+	char *bad, *good, *joined, *want;
+
+	tu_dir_make(&d);
+	bad = tu_write(&d, "bad.conf", "mode = warn\n");
+	good = tu_write(&d, "good.conf", "mode = monitor\n");
+	p1 = conf_load(bad, &errs);
+	p2 = conf_load(good, &errs);	/* earlier errors do not fail it */
+	p3 = conf_load(bad, &errs);
+	joined = tu_errors_join(&errs);
+	want = tu_subst("@DIR@/bad.conf:1: mode must be enforce or monitor, "
+	    "not \"warn\"\n@DIR@/bad.conf:1: mode must be enforce or monitor, "
+	    "not \"warn\"\n", d.path);
+	conf_errors_free(&errs);
+	free(bad);
+	free(good);
+	tu_dir_remove(&d);
+	ck_assert_msg(p1 == NULL && p2 != NULL && p3 == NULL,
+	    "bad, good, bad: got %s, %s, %s", p1 ? "policy" : "NULL",
+	    p2 ? "policy" : "NULL", p3 ? "policy" : "NULL");
+	ck_assert_msg(strcmp(joined, want) == 0,
+	    "errors:\n got:\n%s\nwant:\n%s", joined, want);
+	policy_free(p2);
+	free(joined);
+	free(want);
+}
+END_TEST
+
+START_TEST(test_missing_file)
+{
+	struct conf_errors errs = { NULL, 0, 0 };
+	struct tu_dir d;
+	struct policy *p;
+	char *path, *joined, *want;
+
+	tu_dir_make(&d);
+	ck_assert(asprintf(&path, "%s/none.conf", d.path) > 0);
+	p = conf_load(path, &errs);
+	joined = tu_errors_join(&errs);
+	want = tu_subst("@DIR@/none.conf: cannot open: No such file or "
+	    "directory\n", d.path);
+	conf_errors_free(&errs);
+	free(path);
+	tu_dir_remove(&d);
+	ck_assert_msg(strcmp(joined, want) == 0,
+	    "missing file: got \"%s\", want \"%s\"", joined, want);
+	ck_assert(p == NULL);
+	free(joined);
+	free(want);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* The digest.                                                        */
+
+static struct policy *
+load_in(const struct tu_dir *d, const char *text)
+{
+	struct conf_errors errs = { NULL, 0, 0 };
+	struct policy *p;
+	char *path = tu_write(d, MAIN, text), *joined;
+
+	p = conf_load(path, &errs);
+	joined = tu_errors_join(&errs);
+	conf_errors_free(&errs);
+	free(path);
+	ck_assert_msg(p != NULL, "refused:\n%s", joined);
+	free(joined);
+	return p;
+}
+
+/* Known values: with no list file the digest is the file's SHA-256. */
+START_TEST(test_digest_known)
+{
+	static const struct {
+		const char *text, *hex;
+	} known[] = {
+		{ "", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b"
+		    "7852b855" },
+		{ "mode = monitor\n", "80d26716e64ea5670e7b1b0dd73bf4dd57c63590"
+		    "838339d061eafb7c4355374f" },
+	};
+	struct tu_dir d;
+	size_t i, j;
+
+	tu_dir_make(&d);
+	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
+		struct policy *p = load_in(&d, known[i].text);
+		char hex[65];
+
+		for (j = 0; j < 32; j++)
+			sprintf(hex + 2 * j, "%02x", p->digest[j]);
+		ck_assert_msg(strcmp(hex, known[i].hex) == 0,
+		    "\"%s\": digest got %s, want %s", known[i].text, hex,
+		    known[i].hex);
+		ck_assert_msg(strlen(p->digest_short) == 12 &&
+		    strncmp(p->digest_short, known[i].hex, 12) == 0,
+		    "\"%s\": short digest got %s, want %.12s", known[i].text,
+		    p->digest_short, known[i].hex);
+		policy_free(p);
+	}
+	tu_dir_remove(&d);
+}
+END_TEST
+
+START_TEST(test_digest_changes)
+{
+	static const char conf[] = "local_domains = @DIR@/domains\n";
+	struct tu_dir d;
+	struct policy *a, *b, *c, *e;
+
+	tu_dir_make(&d);
+	free(tu_write(&d, "domains", "a.example OK\n"));
+	a = load_in(&d, conf);
+	b = load_in(&d, conf);
+	free(tu_write(&d, "domains", "a.example OK\nb.example OK\n"));
+	c = load_in(&d, conf);
+	free(tu_write(&d, "domains", "a.example OK\n"));
+	e = load_in(&d, "# a comment changes the file\n"
+	    "local_domains = @DIR@/domains\n");
+	tu_dir_remove(&d);
+
+	ck_assert_msg(memcmp(a->digest, b->digest, 32) == 0 &&
+	    strcmp(a->digest_short, b->digest_short) == 0,
+	    "same files: digests %s and %s differ", a->digest_short,
+	    b->digest_short);
+	ck_assert_msg(memcmp(a->digest, c->digest, 32) != 0 &&
+	    strcmp(a->digest_short, c->digest_short) != 0,
+	    "list file changed: digest stayed %s", a->digest_short);
+	ck_assert_msg(memcmp(a->digest, e->digest, 32) != 0,
+	    "main file changed: digest stayed %s", a->digest_short);
+	policy_free(a);
+	policy_free(b);
+	policy_free(c);
+	policy_free(e);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* The key table.                                                     */
+
+START_TEST(test_keys)
+{
+	static const char *const want[] = {
+		"milter_socket", "local_domains", "my_networks", "smtp_ports",
+		"submission_ports", "submission_require_tls",
+		"unknown_listener", "mode", "syslog_facility", "syslog_ident",
+		"log_accepts", "user", "run_as_root", "pid_file",
+		"socket_group", "socket_mode",
+	};
+	const size_t nwant = sizeof(want) / sizeof(want[0]);
+	const struct conf_key *k = conf_keys();
+	size_t n, i, j, seen;
+
+	for (n = 0; k[n].name != NULL; n++) {
+		ck_assert_msg(k[n].type != NULL && k[n].type[0] != '\0' &&
+		    k[n].def != NULL && k[n].help != NULL &&
+		    k[n].help[0] != '\0',
+		    "key %s: type, default or help missing", k[n].name);
+		for (j = 0; j < n; j++)
+			ck_assert_msg(strcmp(k[j].name, k[n].name) != 0,
+			    "key %s listed twice", k[n].name);
+	}
+	ck_assert_msg(n == nwant, "conf_keys: got %zu keys, want %zu", n,
+	    nwant);
+	for (i = 0; i < nwant; i++) {
+		for (seen = 0, j = 0; j < n; j++)
+			seen += strcmp(k[j].name, want[i]) == 0;
+		ck_assert_msg(seen == 1, "key %s: listed %zu times, want once",
+		    want[i], seen);
+	}
+}
+END_TEST
+
+/* Every key written with its own default loads, and gives the same
+ * policy as an empty file: the table and the parser agree. */
+START_TEST(test_keys_defaults_parse)
+{
+	const struct conf_key *k = conf_keys();
+	char text[4096] = "", got[2048];
+	struct policy *p;
+	size_t i;
+
+	for (i = 0; k[i].name != NULL; i++) {
+		strcat(text, k[i].name);
+		strcat(text, " = ");
+		strcat(text, k[i].def);
+		strcat(text, "\n");
+	}
+	p = tu_policy(text);
+	dump(p, got, sizeof(got));
+	ck_assert_msg(strcmp(got, DEFAULTS) == 0,
+	    "defaults written out:\n got %s\nwant %s", got, DEFAULTS);
+	dump_daemon(p, got, sizeof(got));
+	ck_assert_msg(strcmp(got, DAEMON_DEFAULTS) == 0,
+	    "defaults written out:\n got %s\nwant %s", got, DAEMON_DEFAULTS);
+	policy_free(p);
+}
+END_TEST
+
+Suite *
+conf_suite(void)
+{
+	Suite *s = suite_create("conf");
+	TCase *tc = tcase_create("good");
+
+	tcase_add_loop_test(tc, test_good, 0, NCASES(good_cases));
+	tcase_add_test(tc, test_shipped);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("bad");
+	tcase_add_loop_test(tc, test_bad, 0, NCASES(bad_cases));
+	tcase_add_test(tc, test_bad_list_refuses_all);
+	tcase_add_loop_test(tc, test_long_line, 0, NCASES(long_cases));
+	tcase_add_test(tc, test_long_setting);
+	tcase_add_test(tc, test_too_many_errors);
+	tcase_add_test(tc, test_errors_append);
+	tcase_add_test(tc, test_missing_file);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("digest and keys");
+	tcase_add_test(tc, test_digest_known);
+	tcase_add_test(tc, test_digest_changes);
+	tcase_add_test(tc, test_keys);
+	tcase_add_test(tc, test_keys_defaults_parse);
+	suite_add_tcase(s, tc);
+	return s;
+}
