@@ -17,7 +17,7 @@
 #define BASE \
 	"# relaywarden.conf for mx.bluemind.loc\n" \
 	"local_domains = bluemind.loc, .example.org,\n" \
-	"    [192.0.2.25] [IPv6:2001:db8::25]\n" \
+	"    [192.0.2.25] [IPv6:2001:DB8:0::25]\n" \
 	"my_networks = 127.0.0.0/8, [::1]/128, 10.0.0.0/8\n" \
 	"    !192.0.2.66, 192.0.2.0/24\n" \
 	"    [2001:db8:1::]/48\n" \
@@ -291,6 +291,9 @@ static const struct pcase cases[] = {
 	    "<user@[192.0.2.26]>", RELAY("user@[192.0.2.26]") },
 	{ "listed ipv6 literal", C_BASE, "25", NULL, OUT4, NULL, NULL,
 	    "<user@[ipv6:2001:DB8::25]>", ACC(REASON_LOCAL_DOMAIN) },
+	{ "listed ipv6 literal, long form", C_BASE, "25", NULL, OUT4, NULL,
+	    NULL, "<user@[IPv6:2001:0db8:0:0:0:0:0:0025]>",
+	    ACC(REASON_LOCAL_DOMAIN) },
 	{ "unlisted ipv6 literal", C_BASE, "25", NULL, OUT4, NULL, NULL,
 	    "<user@[IPv6:2001:db8::26]>", RELAY("user@[IPv6:2001:db8::26]") },
 	{ "Postmaster", C_BASE, "25", NULL, OUT4, NULL, NULL, "<Postmaster>",
