@@ -72,6 +72,9 @@ addr_domain_normalize(const char *in, size_t len, char *out)
 			snprintf(out, ADDR_DOMAIN_MAX + 1, "[IPv6:%s]", tmp);
 			return NULL;
 		}
+		if (memchr(body, ':', blen) != NULL)
+			return "bad address literal: write IPv6 ones as "
+			    "[IPv6:2001:db8::1]";
 		if (blen >= sizeof(tmp))
 			return "bad IPv4 address literal";
 		memcpy(tmp, body, blen);

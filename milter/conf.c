@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
 
 #include <openssl/evp.h>
 
@@ -171,26 +173,42 @@ errstr(int err, char *buf, size_t len)
 }
 
 /*
- * Reads one physical line (without its newline) into *buf. Returns its
- * length, -1 at end of file, -2 when longer than CONF_LINE_MAX (the rest
- * of the line is skipped) and -3 when it holds a NUL byte.
+ * Reads one physical line (without its newline) into buf, which has
+ * CONF_LINE_MAX + 2 bytes. Returns its length, -1 at end of file, -2 when
+ * longer than CONF_LINE_MAX (the rest of the line is read and dropped:
+ * memory stays bounded whatever the file holds), -3 when it holds a NUL
+ * byte, -4 on a read error (never taken for the end of the file).
  */
 static long
-read_line(FILE *fp, char **buf, size_t *cap, EVP_MD_CTX *sha)
+read_line(FILE *fp, char *buf, EVP_MD_CTX *sha)
 {
-	ssize_t n = getline(buf, cap, fp);
+	size_t n = 0;
+	bool nul = false, over = false;
+	int c;
 
-	if (n < 0)
+	while ((c = getc_unlocked(fp)) != EOF && c != '\n') {
+		if (c == '\0')
+			nul = true;
+		if (n <= CONF_LINE_MAX)
+			buf[n++] = (char)c;
+		else
+			over = true;
+	}
+	if (c == EOF && ferror(fp))
+		return -4;
+	if (c == EOF && n == 0)
 		return -1;
-	if (sha != NULL)
-		EVP_DigestUpdate(sha, *buf, (size_t)n);
-	if (n > 0 && (*buf)[n - 1] == '\n')
-		(*buf)[--n] = '\0';
-	if (n > CONF_LINE_MAX)
+	buf[n] = '\0';
+	/* The digest is over the bytes as they are in the file, so that for a
+	 * file without list files it equals sha256sum's. */
+	if (sha != NULL) {
+		EVP_DigestUpdate(sha, buf, n);
+		if (c == '\n')
+			EVP_DigestUpdate(sha, "\n", 1);
+	}
+	if (over || n > CONF_LINE_MAX)
 		return -2;
-	if (strlen(*buf) != (size_t)n)
-		return -3;
-	return (long)n;
+	return nul ? -3 : (long)n;
 }
 
 static const char blanks[] = " \t\r\n\f\v";
@@ -211,24 +229,39 @@ static void
 read_list_file(struct parser *ps, const char *path, const char *file,
     unsigned line, entry_fn *each)
 {
-	char *buf = NULL, ebuf[128];
-	size_t cap = 0;
+	char *buf, ebuf[128];
+	struct stat st;
 	unsigned lineno = 0;
 	long n;
 	FILE *fp;
 
+	if ((buf = malloc(CONF_LINE_MAX + 2)) == NULL) {
+		ps->oom = true;
+		return;
+	}
 	if ((fp = fopen(path, "r")) == NULL) {
+		free(buf);
 		error_at(ps, file, line, "cannot read list file \"%s\": %s",
 		    path, errstr(errno, ebuf, sizeof(ebuf)));
 		return;
 	}
+	/* A device or a FIFO could feed us forever. */
+	if (fstat(fileno(fp), &st) != 0 || !S_ISREG(st.st_mode)) {
+		free(buf);
+		fclose(fp);
+		error_at(ps, file, line, "list file \"%s\" is not a regular "
+		    "file", path);
+		return;
+	}
 	/* The digest covers what was read from where. */
 	EVP_DigestUpdate(ps->sha, path, strlen(path) + 1);
-	while ((n = read_line(fp, &buf, &cap, ps->sha)) != -1) {
+	while ((n = read_line(fp, buf, ps->sha)) != -1) {
 		char *s;
 		size_t len;
 
 		lineno++;
+		if (n == -4)
+			break;
 		if (n == -2) {
 			error_at(ps, path, lineno,
 			    "line longer than %d bytes", CONF_LINE_MAX);
@@ -431,8 +464,9 @@ pick(struct parser *ps, const char *name, const char *value,
 	char list[128] = "";
 	int i;
 
+	/* Any case, as Postfix takes "Yes" for yes. */
 	for (i = 0; words[i] != NULL; i++)
-		if (strcmp(value, words[i]) == 0)
+		if (strcasecmp(value, words[i]) == 0)
 			return i;
 	for (i = 0; words[i] != NULL; i++) {
 		strncat(list, i == 0 ? "" : words[i + 1] ? ", " : " or ",
@@ -708,14 +742,20 @@ take_setting(struct parser *ps, char *text, unsigned line)
 static void
 read_main(struct parser *ps, FILE *fp)
 {
-	char *buf = NULL, *logical = NULL;
-	size_t cap = 0, llen = 0;
+	char *buf = malloc(CONF_LINE_MAX + 2), *logical = NULL;
+	size_t llen = 0;
 	unsigned lineno = 0, start = 0;
 	bool skip = false;	/* the current logical line is already in error */
 	long n;
 
+	if (buf == NULL) {
+		ps->oom = true;
+		return;
+	}
 	for (;;) {
-		n = read_line(fp, &buf, &cap, ps->sha);
+		n = read_line(fp, buf, ps->sha);
+		if (n == -4)
+			break;		/* reported below: ferror() */
 		if (n != -1)
 			lineno++;
 		if (n >= 0 && blank_or_comment(buf))

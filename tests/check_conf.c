@@ -536,7 +536,11 @@ static const struct bad_case bad_cases[] = {
 	    "directory\n" },
 	{ "list file is a directory", "my_networks = 127.0.0.1 @DIR@\n",
 	    { { NULL, NULL } },
-	    F ":1: error reading list file \"@DIR@\": Is a directory\n" },
+	    F ":1: list file \"@DIR@\" is not a regular file\n" },
+	/* A device would feed the parser forever. */
+	{ "list file is a device", "local_domains = a.example\n"
+	    "my_networks = /dev/zero\n", { { NULL, NULL } },
+	    F ":2: list file \"/dev/zero\" is not a regular file\n" },
 	{ "nested list file", "local_domains = @DIR@/domains\n",
 	    { { "domains", "a.example OK\n/etc/postfix/more_domains\n" },
 	      { NULL, NULL } },
