@@ -98,6 +98,7 @@ test: check check-san check-valgrind all
 # throw-away instance.
 BUILD_DEPS = build-essential pkg-config libmilter-dev libcidr-dev libssl-dev
 TEST_DEPS = check valgrind systemd postfix swaks sasl2-bin libsasl2-modules openssl \
+	    libnet-ssleay-perl \
 	    perl procps iproute2
 deps:
 	apt-get update
