@@ -19,6 +19,7 @@
 
 #include "addr.h"
 #include "domset.h"
+#include "log.h"
 
 struct dslot {
 	uint32_t	hash;
@@ -58,34 +59,6 @@ domset_count(const struct domset *set)
 	return set == NULL ? 0 : set->used;
 }
 
-/* As in netset.c: escape what is not printable ASCII, cut long text. */
-static const char *
-shown(char *dst, size_t dstlen, const char *text)
-{
-	static const char hex[] = "0123456789abcdef";
-	size_t o = 0;
-
-	for (; *text != '\0'; text++) {
-		unsigned char c = (unsigned char)*text;
-
-		if (o + 5 + 4 > dstlen) {
-			memcpy(dst + o, "...", 3);
-			o += 3;
-			break;
-		}
-		if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') {
-			dst[o++] = '\\';
-			dst[o++] = 'x';
-			dst[o++] = hex[c >> 4];
-			dst[o++] = hex[c & 15];
-		} else {
-			dst[o++] = (char)c;
-		}
-	}
-	dst[o] = '\0';
-	return dst;
-}
-
 static bool
 fail(char *err, size_t errlen, const char *entry, const char *why)
 {
@@ -93,7 +66,7 @@ fail(char *err, size_t errlen, const char *entry, const char *why)
 
 	if (err != NULL && errlen > 0)
 		snprintf(err, errlen, "bad domain \"%s\": %s",
-		    shown(buf, sizeof(buf), entry), why);
+		    log_show(buf, sizeof(buf), entry), why);
 	return false;
 }
 
@@ -240,7 +213,7 @@ domset_add(struct domset *set, const char *entry, char *err, size_t errlen)
 			snprintf(err, errlen, "lookup table \"%s\" is not "
 			    "supported: list the domains, or put them in a "
 			    "file given by absolute path",
-			    shown(buf, sizeof(buf), entry));
+			    log_show(buf, sizeof(buf), entry));
 		return false;
 	}
 

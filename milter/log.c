@@ -94,6 +94,32 @@ log_escape(char *dst, size_t dstlen, const char *src)
 	return dst;
 }
 
+const char *
+log_show(char *dst, size_t dstlen, const char *text)
+{
+	size_t o = 0;
+
+	for (; *text != '\0'; text++) {
+		unsigned char c = (unsigned char)*text;
+
+		if (o + 5 + 4 > dstlen) {
+			memcpy(dst + o, "...", 3);
+			o += 3;
+			break;
+		}
+		if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') {
+			dst[o++] = '\\';
+			dst[o++] = 'x';
+			dst[o++] = hex[c >> 4];
+			dst[o++] = hex[c & 15];
+		} else {
+			dst[o++] = (char)c;
+		}
+	}
+	dst[o] = '\0';
+	return dst;
+}
+
 char *
 log_format_decision(char *buf, size_t len, const struct log_decision *d)
 {

@@ -37,6 +37,15 @@ void	log_msg(int priority, const char *fmt, ...)
  */
 char	*log_escape(char *dst, size_t dstlen, const char *src);
 
+/*
+ * Copies text into dst (dstlen bytes, at least 12) for an error message:
+ * bytes outside printable ASCII, '"' and '\' become \xHH, so a message
+ * cannot be split or carry a control byte; long text ends in "...".
+ * Unlike log_escape(), a space stays a space: messages quote an entry
+ * the way the admin wrote it. Returns dst.
+ */
+const char *log_show(char *dst, size_t dstlen, const char *text);
+
 /* One decision. NULL fields are written as "-". */
 struct log_decision {
 	const char *queue_id;	/* NULL: "NOQUEUE" */

@@ -25,6 +25,7 @@
 #include <strings.h>
 
 #include "netset.h"
+#include "log.h"
 
 enum { FAM4 = 1, FAM6 = 2 };
 
@@ -98,38 +99,6 @@ cidr_v4mapped(const CIDR *c)
 	return cidr_is_v4mapped(c) == 0;
 }
 
-/*
- * Copies text into dst for a message, \xHH-escaping what is not
- * printable ASCII (and '"', '\'), so an error line cannot be split or
- * carry a control byte. Long text ends in "...".
- */
-static const char *
-shown(char *dst, size_t dstlen, const char *text)
-{
-	static const char hex[] = "0123456789abcdef";
-	size_t o = 0;
-
-	for (; *text != '\0'; text++) {
-		unsigned char c = (unsigned char)*text;
-
-		if (o + 5 + 4 > dstlen) {
-			memcpy(dst + o, "...", 3);
-			o += 3;
-			break;
-		}
-		if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') {
-			dst[o++] = '\\';
-			dst[o++] = 'x';
-			dst[o++] = hex[c >> 4];
-			dst[o++] = hex[c & 15];
-		} else {
-			dst[o++] = (char)c;
-		}
-	}
-	dst[o] = '\0';
-	return dst;
-}
-
 static bool
 fail(char *err, size_t errlen, const char *pattern, const char *why)
 {
@@ -137,7 +106,7 @@ fail(char *err, size_t errlen, const char *pattern, const char *why)
 
 	if (err != NULL && errlen > 0)
 		snprintf(err, errlen, "bad network \"%s\": %s",
-		    shown(buf, sizeof(buf), pattern), why);
+		    log_show(buf, sizeof(buf), pattern), why);
 	return false;
 }
 
@@ -347,7 +316,7 @@ parse_pattern(const char *pattern, struct net *n, char *err, size_t errlen)
 			snprintf(err, errlen, "lookup table \"%s\" is not "
 			    "supported: list the networks, or put them in a "
 			    "file given by absolute path",
-			    shown(buf, sizeof(buf), p));
+			    log_show(buf, sizeof(buf), p));
 		return false;
 	} else {
 		return fail(err, errlen, pattern,
@@ -397,7 +366,7 @@ parse_pattern(const char *pattern, struct net *n, char *err, size_t errlen)
 		if (err != NULL && errlen > 0)
 			snprintf(err, errlen, "non-null host address bits in "
 			    "\"%s\", perhaps you mean \"%s%s%s%s/%s\"",
-			    shown(buf, sizeof(buf), pattern),
+			    log_show(buf, sizeof(buf), pattern),
 			    n->exclude ? "!" : "", bracket ? "[" : "",
 			    suggest, bracket ? "]" : "", plentext);
 		return false;
