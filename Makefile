@@ -90,6 +90,7 @@ check-valgrind: $(B)/tests/check_relaywarden
 # against the real binary, then a real Postfix driven by swaks.
 test: check check-san check-valgrind all
 	tests/rc/run
+	tests/miltertest/run
 	tests/integration/run
 
 # Debian packages to build, run and test (as root: "sudo make deps").
@@ -98,7 +99,7 @@ test: check check-san check-valgrind all
 # throw-away instance.
 BUILD_DEPS = build-essential pkg-config libmilter-dev libcidr-dev libssl-dev
 TEST_DEPS = check valgrind systemd postfix swaks sasl2-bin libsasl2-modules openssl \
-	    libnet-ssleay-perl \
+	    libnet-ssleay-perl miltertest \
 	    perl procps iproute2
 deps:
 	apt-get update
