@@ -91,6 +91,7 @@ check-valgrind: $(B)/tests/check_relaywarden
 test: check check-san check-valgrind all
 	tests/rc/run
 	tests/integration/run
+	tests/integration/stop
 
 # Debian packages to build, run and test (as root: "sudo make deps").
 # Postfix is preseeded to "No configuration" when it is not installed yet,
