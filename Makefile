@@ -92,6 +92,7 @@ test: check check-san check-valgrind all
 	tests/rc/run
 	tests/miltertest/run
 	tests/integration/run
+	tests/integration/stop
 
 # Debian packages to build, run and test (as root: "sudo make deps").
 # Postfix is preseeded to "No configuration" when it is not installed yet,
