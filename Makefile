@@ -91,6 +91,7 @@ check-valgrind: $(B)/tests/check_relaywarden
 test: check check-san check-valgrind all
 	tests/rc/run
 	tests/miltertest/run
+	tests/sendmail/run
 	tests/integration/run
 	tests/integration/stop
 
@@ -100,7 +101,7 @@ test: check check-san check-valgrind all
 # throw-away instance.
 BUILD_DEPS = build-essential pkg-config libmilter-dev libcidr-dev libssl-dev
 TEST_DEPS = check valgrind systemd postfix swaks sasl2-bin libsasl2-modules openssl \
-	    libnet-ssleay-perl miltertest \
+	    libnet-ssleay-perl miltertest sendmail-cf m4 \
 	    perl procps iproute2
 deps:
 	apt-get update
@@ -124,6 +125,8 @@ install: all
 	    $(DESTDIR)$(SYSCONFDIR)/relaywarden/relaywarden.conf.example
 	install -m 644 conf/postfix-main.cf.snippet \
 	    $(DESTDIR)$(SYSCONFDIR)/relaywarden/postfix-main.cf.snippet
+	install -m 644 conf/sendmail.mc \
+	    $(DESTDIR)$(SYSCONFDIR)/relaywarden/sendmail.mc
 	[ -e $(DESTDIR)$(SYSCONFDIR)/relaywarden/relaywarden.conf ] || \
 	    install -m 644 conf/relaywarden.conf \
 	    $(DESTDIR)$(SYSCONFDIR)/relaywarden/relaywarden.conf
@@ -143,6 +146,7 @@ uninstall:
 	    $(DESTDIR)$(MANDIR)/man5/relaywarden.conf.5 \
 	    $(DESTDIR)$(SYSCONFDIR)/relaywarden/relaywarden.conf.example \
 	    $(DESTDIR)$(SYSCONFDIR)/relaywarden/postfix-main.cf.snippet \
+	    $(DESTDIR)$(SYSCONFDIR)/relaywarden/sendmail.mc \
 	    $(DESTDIR)$(SYSTEMDDIR)/relaywarden.service \
 	    $(DESTDIR)$(SYSCONFDIR)/init.d/relaywarden
 
