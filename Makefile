@@ -94,6 +94,7 @@ test: check check-san check-valgrind all
 	tests/sendmail/run
 	tests/integration/run
 	tests/integration/stop
+	tests/integration/failsafe
 
 # Debian packages to build, run and test (as root: "sudo make deps").
 # Postfix is preseeded to "No configuration" when it is not installed yet,
