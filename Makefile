@@ -81,13 +81,23 @@ check: $(B)/tests/check_relaywarden $(B)/milter/relaywarden
 check-san:
 	$(MAKE) B=build/san CFLAGS='-O1 -g $(SAN_FLAGS)' \
 	    LDFLAGS='$(SAN_FLAGS)' check
+# The milter-protocol tests and the Postfix suite once more, against the
+# daemon built with AddressSanitizer and UBSan (build/san/): each fails on
+# any sanitizer report in the daemon's log.
+check-san-integration:
+	$(MAKE) B=build/san CFLAGS='-O1 -g $(SAN_FLAGS)' \
+	    LDFLAGS='$(SAN_FLAGS)' all
+	RW_BIN=$(CURDIR)/build/san/milter/relaywarden tests/miltertest/run
+	BED_RW_BIN=$(CURDIR)/build/san/milter/relaywarden tests/integration/run
 check-valgrind: $(B)/tests/check_relaywarden
 	cd tests && CK_FORK=no valgrind -q --error-exitcode=1 \
 	    --leak-check=full --errors-for-leak-kinds=definite,indirect \
 	    $(abspath $(B))/tests/check_relaywarden
 
 # Everything: unit tests (plain, sanitizers, valgrind), the rc files
-# against the real binary, then a real Postfix driven by swaks.
+# against the real binary, the milter-protocol tests, the Sendmail
+# fragment, a real Postfix driven by swaks, then the milter-protocol tests
+# and the Postfix suite again against the sanitizer build of the daemon.
 test: check check-san check-valgrind all
 	tests/rc/run
 	tests/miltertest/run
@@ -95,6 +105,7 @@ test: check check-san check-valgrind all
 	tests/integration/run
 	tests/integration/stop
 	tests/integration/failsafe
+	$(MAKE) check-san-integration
 
 # Debian packages to build, run and test (as root: "sudo make deps").
 # Postfix is preseeded to "No configuration" when it is not installed yet,
@@ -155,4 +166,4 @@ clean:
 	rm -rf build milter/*.o milter/relaywarden tests/*.o tests/suites.inc \
 	      tests/check_relaywarden
 
-.PHONY: all check check-san check-valgrind test deps install uninstall clean
+.PHONY: all check check-san check-san-integration check-valgrind test deps install uninstall clean
