@@ -94,6 +94,11 @@ test: check check-san check-valgrind all
 	tests/integration/run
 	tests/integration/stop
 
+# A throw-away Postfix with relaywarden attached, a few real mails through
+# its three listeners, the decision lines (as root; see tests/integration).
+demo: all
+	tests/integration/demo
+
 # Debian packages to build, run and test (as root: "sudo make deps").
 # Postfix is preseeded to "No configuration" when it is not installed yet,
 # so that installing it starts no mail server; the tests run their own
@@ -153,4 +158,4 @@ clean:
 	rm -rf build milter/*.o milter/relaywarden tests/*.o tests/suites.inc \
 	      tests/check_relaywarden
 
-.PHONY: all check check-san check-valgrind test deps install uninstall clean
+.PHONY: all check check-san check-valgrind test demo deps install uninstall clean
