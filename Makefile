@@ -94,11 +94,40 @@ check-valgrind: $(B)/tests/check_relaywarden
 	    --leak-check=full --errors-for-leak-kinds=definite,indirect \
 	    $(abspath $(B))/tests/check_relaywarden
 
-# Everything: unit tests (plain, sanitizers, valgrind), the rc files
-# against the real binary, the milter-protocol tests, the Sendmail
-# fragment, a real Postfix driven by swaks, then the milter-protocol tests
-# and the Postfix suite again against the sanitizer build of the daemon.
-test: check check-san check-valgrind all
+# libFuzzer targets (tests/fuzz/fuzz_*.c), built by clang in build/fuzz/
+# against the core objects, all with ASan and UBSan. "make fuzz" runs each
+# for FUZZ_TIME seconds, "make fuzz-brief" for FUZZ_BRIEF_TIME (make test
+# runs that one); tests/fuzz/run says how, and where crashes land.
+FUZZ_TARGETS = $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_CC	?= clang
+FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=all \
+	   -fno-omit-frame-pointer
+FUZZ_TIME ?= 60
+FUZZ_BRIEF_TIME ?= 5
+# conf's target includes conf.c itself (to keep its file opens inside the
+# fuzzer's own directory), so it links without conf.o.
+FUZZ_OBJS = $(filter-out $(B)/milter/conf.o,$(CORE_OBJS))
+
+fuzz-build:
+	$(MAKE) B=build/fuzz CC=$(FUZZ_CC) \
+	    CFLAGS='-O1 -g $(FUZZ_SAN) -fsanitize=fuzzer-no-link' fuzz-bins
+fuzz-bins: $(FUZZ_TARGETS:%=$(B)/tests/fuzz/fuzz_%)
+$(B)/tests/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_OBJS) \
+    $(HEADERS) milter/conf.c
+	@mkdir -p $(@D)
+	$(CC) $(RW_CFLAGS) $(CRYPTO_CFLAGS) -O1 -g $(FUZZ_SAN) -fsanitize=fuzzer \
+	    -Imilter -o $@ $< $(FUZZ_OBJS) $(LDLIBS)
+fuzz: fuzz-build
+	tests/fuzz/run -t $(FUZZ_TIME) $(FUZZ_TARGETS)
+fuzz-brief: fuzz-build
+	tests/fuzz/run -t $(FUZZ_BRIEF_TIME) $(FUZZ_TARGETS)
+
+# Everything: unit tests (plain, sanitizers, valgrind), a short fuzz of
+# every target, the rc files against the real binary, the milter-protocol
+# tests, the Sendmail fragment, a real Postfix driven by swaks, then the
+# milter-protocol tests and the Postfix suite again against the sanitizer
+# build of the daemon.
+test: check check-san check-valgrind all fuzz-brief
 	tests/rc/run
 	tests/miltertest/run
 	tests/sendmail/run
@@ -107,6 +136,11 @@ test: check check-san check-valgrind all
 	tests/integration/failsafe
 	$(MAKE) check-san-integration
 
+# A throw-away Postfix with relaywarden attached, a few real mails through
+# its three listeners, the decision lines (as root; see tests/integration).
+demo: all
+	tests/integration/demo
+
 # Debian packages to build, run and test (as root: "sudo make deps").
 # Postfix is preseeded to "No configuration" when it is not installed yet,
 # so that installing it starts no mail server; the tests run their own
@@ -114,7 +148,8 @@ test: check check-san check-valgrind all
 BUILD_DEPS = build-essential pkg-config libmilter-dev libcidr-dev libssl-dev
 TEST_DEPS = check valgrind systemd postfix swaks sasl2-bin libsasl2-modules openssl \
 	    libnet-ssleay-perl miltertest sendmail-cf m4 \
-	    perl procps iproute2
+	    perl procps iproute2 \
+	    clang libclang-rt-dev llvm
 deps:
 	apt-get update
 	dpkg -s postfix >/dev/null 2>&1 || echo \
@@ -166,4 +201,5 @@ clean:
 	rm -rf build milter/*.o milter/relaywarden tests/*.o tests/suites.inc \
 	      tests/check_relaywarden
 
-.PHONY: all check check-san check-san-integration check-valgrind test deps install uninstall clean
+.PHONY: all check check-san check-san-integration check-valgrind fuzz \
+	fuzz-build fuzz-bins fuzz-brief test demo deps install uninstall clean
