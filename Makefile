@@ -92,6 +92,25 @@ test: check check-san check-valgrind all
 	tests/rc/run
 	tests/integration/run
 
+# Benchmarks and load tests (bench/): the milter-protocol load generator,
+# the do-nothing libmilter filter (the floor relaywarden is measured
+# against) and a syslog sink. "make bench-milter" builds and runs them and
+# prints the figures (bench/README.md explains them).
+BENCH_BINS = $(B)/bench/mload $(B)/bench/nullfilter $(B)/bench/logsink
+bench-bins: $(BENCH_BINS)
+$(B)/bench/mload: bench/mload.c
+	@mkdir -p $(@D)
+	$(CC) $(RW_CFLAGS) $(CFLAGS) $(MILTER_CFLAGS) $(LDFLAGS) -o $@ $<
+$(B)/bench/nullfilter: bench/nullfilter.c
+	@mkdir -p $(@D)
+	$(CC) $(RW_CFLAGS) $(CFLAGS) $(MILTER_CFLAGS) $(LDFLAGS) -o $@ $< \
+	    $(MILTER_LIBS) -lpthread
+$(B)/bench/logsink: bench/logsink.c
+	@mkdir -p $(@D)
+	$(CC) $(RW_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $<
+bench-milter: all $(BENCH_BINS)
+	bench/milter-bench
+
 # Debian packages to build, run and test (as root: "sudo make deps").
 # Postfix is preseeded to "No configuration" when it is not installed yet,
 # so that installing it starts no mail server; the tests run their own
@@ -146,6 +165,7 @@ uninstall:
 
 clean:
 	rm -rf build milter/*.o milter/relaywarden tests/*.o tests/suites.inc \
-	      tests/check_relaywarden
+	      tests/check_relaywarden $(BENCH_BINS)
 
-.PHONY: all check check-san check-valgrind test deps install uninstall clean
+.PHONY: all check check-san check-valgrind test deps install uninstall clean \
+	bench-bins bench-milter
