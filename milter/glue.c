@@ -1,17 +1,38 @@
 /*
  * glue - libmilter callbacks. See glue.h.
  *
- * Macros (Postfix 3.2+ honours smfi_setsymlist, and a requested list
- * replaces Postfix's own list for that stage, so each list holds all we
- * read at that stage):
+ * Round trips. Each event the MTA waits on costs a round trip per SMTP
+ * command, so we ask for no event the policy does not decide on
+ * (negotiate callback): no CONNECT and no HELO (SMFIP_NOCONNECT,
+ * SMFIP_NOHELO; the client address and TLS state come from macros
+ * instead), and no DATA, headers, end of headers, body or unknown
+ * commands. What is left per SMTP session: the option negotiation, one
+ * answer per MAIL FROM (a submission listener refuses there) and one per
+ * RCPT TO (the decision), plus the end-of-message answer libmilter gives
+ * for every message that reaches DATA (no protocol flag skips it). No
+ * SMFIP_NR_* flag applies: MAIL and RCPT answers are decisions.
+ *
+ * Macros (smfi_setsymlist; Postfix 2.5+ and Sendmail 8.14+ honour it,
+ * and a requested list replaces the MTA's own list for that stage). Both
+ * MTAs send a stage's macros even when the stage's event is skipped, and
+ * libmilter keeps earlier stages' macros readable, so at MAIL FROM we
+ * read everything:
  *   connect  {daemon_port} {daemon_name}   which listener
+ *            {client_addr}                 the client ("IPv6:..." form)
  *   helo     {tls_version}                 TLS after the first EHLO
- *   mail     i {auth_authen} {tls_version} login; TLS again, because a
+ *   mail     {auth_authen} {tls_version}   login; TLS again, because a
  *                                          client may STARTTLS and send
  *                                          no second EHLO
  *   rcpt     i                             queue id, for the log
- * MTAs that ignore smfi_setsymlist need the same lists in their own
- * configuration (conf/postfix-main.cf.snippet, conf/sendmail.mc).
+ * An MTA that cannot take a list (no SMFIF_SETSYMLIST offered) gets the
+ * CONNECT event asked for, so the client address still comes from the
+ * connection; its macro configuration must add the rest
+ * (conf/postfix-main.cf.snippet). A missing client address fails closed:
+ * my_networks cannot match, and a warning names the setting.
+ *
+ * Per-connection state is created at the first MAIL FROM (or at CONNECT
+ * when that event is asked for): a connection that never sends MAIL
+ * costs nothing here.
  */
 #include <stdatomic.h>
 #include <stdio.h>
@@ -33,13 +54,15 @@
 
 struct conn {
 	struct snap	*snap;
+	/* The connection: set once, at CONNECT or at the first MAIL FROM. */
+	bool		facts_read;
 	bool		client_known;
 	struct netaddr	client;
 	char		client_text[NETADDR_TEXT_MAX];
-	/* The transaction, set at MAIL FROM. */
-	bool		in_mail;
 	char		port[MACRO_MAX];
 	char		name[MACRO_MAX];
+	/* The transaction, set at MAIL FROM. */
+	bool		in_mail;
 	char		auth[MACRO_MAX];
 	char		tls[MACRO_MAX];
 	char		from[MACRO_MAX];
@@ -59,53 +82,116 @@ rw_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
     unsigned long f2, unsigned long f3, unsigned long *pf0,
     unsigned long *pf1, unsigned long *pf2, unsigned long *pf3)
 {
-	/* Steps we have no callback for: ask the MTA not to send them. */
-	const unsigned long skip = SMFIP_NOHDRS | SMFIP_NOEOH | SMFIP_NOBODY |
-	    SMFIP_NODATA | SMFIP_NOUNKNOWN;
+	/* Steps we decide nothing on: ask the MTA not to send them. */
+	unsigned long skip = SMFIP_NOHELO | SMFIP_NOHDRS | SMFIP_NOEOH |
+	    SMFIP_NOBODY | SMFIP_NODATA | SMFIP_NOUNKNOWN;
 
 	(void)f2;
 	(void)f3;
 	*pf0 = f0 & SMFIF_SETSYMLIST;
-	*pf1 = f1 & skip;
 	*pf2 = 0;
 	*pf3 = 0;
 	if (*pf0 & SMFIF_SETSYMLIST) {
-		/* A failure leaves the MTA's own lists in force; the listener
-		 * warning then says which setting to add. */
+		/* The client address comes as {client_addr}: no CONNECT. A
+		 * failed list leaves the MTA's own in force; the warnings
+		 * then say which setting to add. */
+		skip |= SMFIP_NOCONNECT;
 		(void)smfi_setsymlist(ctx, SMFIM_CONNECT,
-		    "{daemon_port} {daemon_name}");
+		    "{daemon_port} {daemon_name} {client_addr}");
 		(void)smfi_setsymlist(ctx, SMFIM_HELO, "{tls_version}");
 		(void)smfi_setsymlist(ctx, SMFIM_ENVFROM,
-		    "i {auth_authen} {tls_version}");
+		    "{auth_authen} {tls_version}");
 		(void)smfi_setsymlist(ctx, SMFIM_ENVRCPT, "i");
 	}
+	*pf1 = f1 & skip;
 	return SMFIS_CONTINUE;
 }
 
+/* The connection's state, created on first use; NULL when out of memory
+ * (the caller answers 4xx: fail closed). */
+static struct conn *
+conn_get(SMFICTX *ctx)
+{
+	struct conn *c = smfi_getpriv(ctx);
+
+	if (c != NULL)
+		return c;
+	if ((c = calloc(1, sizeof(*c))) == NULL) {
+		log_msg(LOG_ERR, "out of memory for a connection");
+		return NULL;
+	}
+	c->snap = snap_acquire();
+	if (smfi_setpriv(ctx, c) != MI_SUCCESS) {
+		snap_release(c->snap);
+		free(c);
+		return NULL;
+	}
+	return c;
+}
+
+/* Only asked for when the MTA cannot take our macro lists: the client
+ * address then comes from the connection itself. */
 static sfsistat
 rw_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *hostaddr)
 {
-	struct conn *c = calloc(1, sizeof(*c));
+	struct conn *c = conn_get(ctx);
 
 	(void)hostname;
-	if (c == NULL) {
-		/* No state: MAIL FROM answers 4xx (fail closed). */
-		log_msg(LOG_ERR, "out of memory at connect");
-		return SMFIS_CONTINUE;
-	}
-	c->snap = snap_acquire();
-	if (hostaddr != NULL &&
+	if (c != NULL && hostaddr != NULL &&
 	    netaddr_from_sockaddr((const struct sockaddr *)hostaddr,
 	    &c->client)) {
 		c->client_known = true;
 		netaddr_format(&c->client, c->client_text,
 		    sizeof(c->client_text));
 	}
-	if (smfi_setpriv(ctx, c) != MI_SUCCESS) {
-		snap_release(c->snap);
-		free(c);
+	return SMFIS_CONTINUE;	/* no state: MAIL FROM answers 4xx */
+}
+
+/* Warns about a missing or unusable {client_addr} at most once every ten
+ * minutes. */
+static void
+warn_client(const char *value)
+{
+	static _Atomic long last;
+	long now = (long)time(NULL), prev = atomic_load(&last);
+	char shown[LOG_VALUE_MAX];
+
+	if (now - prev < 600 || !atomic_compare_exchange_strong(&last, &prev, now))
+		return;
+	if (value == NULL)
+		log_msg(LOG_WARNING, "warning: the MTA sent no {client_addr}: no "
+		    "client can relay by my_networks. An MTA that ignores "
+		    "smfi_setsymlist needs, in main.cf: milter_connect_macros "
+		    "= j {daemon_name} {daemon_addr} {daemon_port} "
+		    "{client_addr} v _ (Sendmail: confMILTER_MACROS_CONNECT); "
+		    "see conf/postfix-main.cf.snippet");
+	else
+		log_msg(LOG_WARNING, "warning: {client_addr} is not an address "
+		    "(%s): this client cannot relay by my_networks",
+		    log_escape(shown, sizeof(shown), value));
+}
+
+/* The connection's facts, from the connect macros (read at the first
+ * MAIL FROM: they do not change within a milter connection; Postfix
+ * opens a new one after XCLIENT). */
+static void
+read_connection(SMFICTX *ctx, struct conn *c)
+{
+	const char *addr;
+
+	macro(ctx, "{daemon_port}", c->port);
+	macro(ctx, "{daemon_name}", c->name);
+	if (!c->client_known) {
+		addr = smfi_getsymval(ctx, "{client_addr}");
+		if (addr != NULL && netaddr_parse(addr, &c->client)) {
+			c->client_known = true;
+			netaddr_format(&c->client, c->client_text,
+			    sizeof(c->client_text));
+		} else {
+			warn_client(addr);
+		}
 	}
-	return SMFIS_CONTINUE;
+	c->facts_read = true;
 }
 
 /* Warns about an unknown listener at most once every ten minutes. */
@@ -128,7 +214,7 @@ warn_listener(const struct conn *c, const struct policy *p)
 		    "(daemon_name=%s): applying unknown_listener = %s. Postfix "
 		    "before 3.2 or an MTA that ignores smfi_setsymlist needs, in "
 		    "main.cf: milter_connect_macros = j {daemon_name} "
-		    "{daemon_addr} {daemon_port} v _ (Sendmail: "
+		    "{daemon_addr} {daemon_port} {client_addr} v _ (Sendmail: "
 		    "confMILTER_MACROS_CONNECT); see conf/postfix-main.cf.snippet",
 		    name, rule);
 	else
@@ -186,7 +272,7 @@ answer(SMFICTX *ctx, struct conn *c, const struct policy *p,
 static sfsistat
 internal_error(SMFICTX *ctx, const char *where)
 {
-	log_msg(LOG_ERR, "%s: no connection state (out of memory at connect?): "
+	log_msg(LOG_ERR, "%s: no connection state (out of memory?): "
 	    "answering 451", where);
 	(void)smfi_setreply(ctx, "451", "4.3.0",
 	    "Temporary failure in relay policy, try again later");
@@ -208,16 +294,15 @@ request(const struct conn *c, struct policy_request *req, const char *rcpt)
 static sfsistat
 rw_envfrom(SMFICTX *ctx, char **argv)
 {
-	struct conn *c = smfi_getpriv(ctx);
+	struct conn *c = conn_get(ctx);
 	struct policy_request req;
 	struct verdict v;
 
 	if (c == NULL || c->snap == NULL)
 		return internal_error(ctx, "MAIL FROM");
-	/* Read at every MAIL FROM: {auth_authen} belongs to the transaction,
-	 * and the listener macros may arrive late from some MTAs. */
-	macro(ctx, "{daemon_port}", c->port);
-	macro(ctx, "{daemon_name}", c->name);
+	if (!c->facts_read)
+		read_connection(ctx, c);
+	/* Read at every MAIL FROM: they belong to the transaction. */
 	macro(ctx, "{auth_authen}", c->auth);
 	macro(ctx, "{tls_version}", c->tls);
 	snprintf(c->from, sizeof(c->from), "%s", argv[0] != NULL ? argv[0] : "");
