@@ -58,8 +58,12 @@ addr_domain_normalize(const char *in, size_t len, char *out)
 		if (len < 3 || out[len - 1] != ']')
 			return "unterminated address literal";
 		blen--;
+		/* inet_pton() reads to a NUL: one inside the literal would
+		 * hide what follows it. */
+		bool nul = memchr(body, '\0', blen) != NULL;
+
 		if (blen > 5 && memcmp(body, "ipv6:", 5) == 0) {
-			if (blen - 5 >= sizeof(tmp))
+			if (nul || blen - 5 >= sizeof(tmp))
 				return "bad IPv6 address literal";
 			memcpy(tmp, body + 5, blen - 5);
 			tmp[blen - 5] = '\0';
@@ -75,7 +79,7 @@ addr_domain_normalize(const char *in, size_t len, char *out)
 		if (memchr(body, ':', blen) != NULL)
 			return "bad address literal: write IPv6 ones as "
 			    "[IPv6:2001:db8::1]";
-		if (blen >= sizeof(tmp))
+		if (nul || blen >= sizeof(tmp))
 			return "bad IPv4 address literal";
 		memcpy(tmp, body, blen);
 		tmp[blen] = '\0';

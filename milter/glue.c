@@ -27,7 +27,8 @@
  * An MTA that cannot take a list (no SMFIF_SETSYMLIST offered) gets the
  * CONNECT event asked for, so the client address still comes from the
  * connection; its macro configuration must add the rest
- * (conf/postfix-main.cf.snippet). A missing client address fails closed:
+ * (conf/postfix-main.cf.snippet, conf/sendmail.mc). A missing client
+ * address fails closed:
  * my_networks cannot match, and a warning names the setting.
  *
  * Per-connection state is created at the first MAIL FROM (or at CONNECT
@@ -67,6 +68,16 @@ struct conn {
 	char		tls[MACRO_MAX];
 	char		from[MACRO_MAX];
 };
+
+/*
+ * Stop accounting. Debian's libmilter is built with its worker pool
+ * (_FFR_WORKERS_POOL), whose controller quits with the listener at a
+ * stop: a session waiting for its next command is never served again,
+ * and smfi_main() returns without waiting for anything. What can still
+ * end well is a callback already running; glue_drain() waits for those.
+ */
+static atomic_ulong sessions;	/* state created .. close */
+static atomic_uint running;	/* callbacks that answer, in progress */
 
 /* Copies a macro (or "" when absent), cut to MACRO_MAX - 1 bytes. */
 static void
@@ -126,13 +137,14 @@ conn_get(SMFICTX *ctx)
 		free(c);
 		return NULL;
 	}
+	atomic_fetch_add(&sessions, 1);
 	return c;
 }
 
 /* Only asked for when the MTA cannot take our macro lists: the client
  * address then comes from the connection itself. */
 static sfsistat
-rw_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *hostaddr)
+on_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *hostaddr)
 {
 	struct conn *c = conn_get(ctx);
 
@@ -292,7 +304,7 @@ request(const struct conn *c, struct policy_request *req, const char *rcpt)
 }
 
 static sfsistat
-rw_envfrom(SMFICTX *ctx, char **argv)
+on_envfrom(SMFICTX *ctx, char **argv)
 {
 	struct conn *c = conn_get(ctx);
 	struct policy_request req;
@@ -313,7 +325,7 @@ rw_envfrom(SMFICTX *ctx, char **argv)
 }
 
 static sfsistat
-rw_envrcpt(SMFICTX *ctx, char **argv)
+on_envrcpt(SMFICTX *ctx, char **argv)
 {
 	struct conn *c = smfi_getpriv(ctx);
 	struct policy_request req;
@@ -324,6 +336,40 @@ rw_envrcpt(SMFICTX *ctx, char **argv)
 	request(c, &req, argv[0] != NULL ? argv[0] : "");
 	policy_eval(snap_policy(c->snap), &req, &v);
 	return answer(ctx, c, snap_policy(c->snap), &v, req.rcpt);
+}
+
+/* The callbacks that answer, counted in "running". */
+static sfsistat
+rw_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *hostaddr)
+{
+	sfsistat r;
+
+	atomic_fetch_add(&running, 1);
+	r = on_connect(ctx, hostname, hostaddr);
+	atomic_fetch_sub(&running, 1);
+	return r;
+}
+
+static sfsistat
+rw_envfrom(SMFICTX *ctx, char **argv)
+{
+	sfsistat r;
+
+	atomic_fetch_add(&running, 1);
+	r = on_envfrom(ctx, argv);
+	atomic_fetch_sub(&running, 1);
+	return r;
+}
+
+static sfsistat
+rw_envrcpt(SMFICTX *ctx, char **argv)
+{
+	sfsistat r;
+
+	atomic_fetch_add(&running, 1);
+	r = on_envrcpt(ctx, argv);
+	atomic_fetch_sub(&running, 1);
+	return r;
 }
 
 static sfsistat
@@ -346,6 +392,7 @@ rw_close(SMFICTX *ctx)
 		snap_release(c->snap);
 		free(c);
 		(void)smfi_setpriv(ctx, NULL);
+		atomic_fetch_sub(&sessions, 1);
 	}
 	return SMFIS_CONTINUE;
 }
@@ -385,4 +432,16 @@ int
 glue_run(void)
 {
 	return smfi_main() == MI_SUCCESS ? 0 : 1;
+}
+
+void
+glue_drain(unsigned seconds, unsigned long *open, unsigned *busy)
+{
+	const struct timespec tick = { 0, 10 * 1000 * 1000 };
+	unsigned long n;
+
+	for (n = 0; atomic_load(&running) > 0 && n < seconds * 100UL; n++)
+		nanosleep(&tick, NULL);
+	*busy = atomic_load(&running);
+	*open = atomic_load(&sessions);
 }
