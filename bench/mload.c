@@ -218,11 +218,15 @@ static struct {
 /* ---------------------------------------------------------------------
  * Statistics.
  */
-#define HIST_US		100000		/* 1 us buckets up to 100 ms */
+/* Latencies are kept whole (microseconds), so percentiles are exact;
+ * past SAMPLES_MAX samples a run keeps every other one. */
+#define SAMPLES_MAX	(16u * 1024 * 1024)
 
 struct hist {
-	uint64_t	b[HIST_US];
-	uint64_t	over, n, max_us;
+	uint32_t	*v;
+	size_t		n, cap;
+	unsigned	stride, skip;	/* keep one sample in stride */
+	uint64_t	max_us;
 };
 
 enum rt {			/* what a round trip was for */
@@ -239,6 +243,7 @@ static struct {
 	uint64_t	started, ok, failed;
 	uint64_t	f_reply, f_proto, f_drop, f_connect, f_timeout;
 	uint64_t	transactions, rcpt_decisions, accepts, refusals;
+	uint64_t	mail_refusals;
 	uint64_t	refusal_codes[6];	/* by first digit */
 	uint64_t	rt[RT_N];
 	uint64_t	connect_retries;
@@ -253,32 +258,66 @@ hist_add(struct hist *h, uint64_t ns)
 {
 	uint64_t us = ns / 1000;
 
-	h->n++;
 	if (us > h->max_us)
 		h->max_us = us;
-	if (us < HIST_US)
-		h->b[us]++;
-	else
-		h->over++;
+	if (h->stride == 0)
+		h->stride = 1;
+	if (++h->skip < h->stride)
+		return;
+	h->skip = 0;
+	if (h->n == h->cap) {
+		size_t i;
+
+		if (h->cap >= SAMPLES_MAX) {
+			/* Halve what we have, keep one in twice as many. */
+			for (i = 0; i < h->n / 2; i++)
+				h->v[i] = h->v[2 * i];
+			h->n /= 2;
+			h->stride *= 2;
+		} else {
+			uint32_t *nv;
+
+			h->cap = h->cap ? h->cap * 2 : 65536;
+			if ((nv = realloc(h->v, h->cap * sizeof(*nv))) == NULL) {
+				perror("mload: realloc");
+				exit(2);
+			}
+			h->v = nv;
+		}
+	}
+	h->v[h->n++] = us > UINT32_MAX ? UINT32_MAX : (uint32_t)us;
 }
 
-/* The smallest value v such that at least q of the samples are <= v. */
+static int
+cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static void
+hist_sort(struct hist *h)
+{
+	if (h->n > 1)
+		qsort(h->v, h->n, sizeof(*h->v), cmp_u32);
+}
+
+/* The smallest sample v such that at least q of the samples are <= v
+ * (hist_sort() first). */
 static uint64_t
 hist_q(const struct hist *h, double q)
 {
-	uint64_t want = (uint64_t)((double)h->n * q + 0.999999), seen = 0;
-	size_t i;
+	size_t want;
 
 	if (h->n == 0)
 		return 0;
+	want = (size_t)((double)h->n * q + 0.999999);
 	if (want == 0)
 		want = 1;
-	for (i = 0; i < HIST_US; i++) {
-		seen += h->b[i];
-		if (seen >= want)
-			return i;
-	}
-	return h->max_us;
+	if (want > h->n)
+		want = h->n;
+	return h->v[want - 1];
 }
 
 /* ---------------------------------------------------------------------
@@ -838,7 +877,7 @@ advance(struct conn *c)
 		case S_HELO:
 			if (!put_macros(c, SMFIM_HELO, SMFIC_HELO))
 				return;
-			c->step = S_MAIL;
+			c->step = more_tx(c) ? S_MAIL : S_QUIT;
 			if (c->pflags & SMFIP_NOHELO)
 				break;
 			if (!put(c, SMFIC_HELO, "client.bench.test",
@@ -1155,6 +1194,7 @@ on_packet(struct conn *c, char cmd, const uint8_t *d, size_t len)
 			}
 			c->rc++;
 		} else if (cmd != SMFIR_CONTINUE) {
+			st.mail_refusals++;
 			c->step = S_ENDTX;	/* no RCPT after a refused MAIL */
 		}
 		break;
@@ -1356,7 +1396,7 @@ usage(void)
 "  -d SEC   run for SEC seconds instead, keeping -c sessions open\n"
 "  -H A:B   with -d: each session lasts A..B seconds (1:3)\n"
 "  -w A:B   with -d: A..B ms between transactions (0:0)\n"
-"  -m M     transactions per session (1)\n"
+"  -m M     transactions per session (1; 0: connect, negotiate, quit)\n"
 "  -k K     recipients per transaction (5)\n"
 "  -x       include sessions refused at MAIL FROM (465/587 without TLS\n"
 "           or login)\n"
@@ -1451,6 +1491,8 @@ report(double elapsed, const struct daemon_stat *d0,
 
 	for (i = 0; i < RT_N; i++)
 		rt_total += (double)st.rt[i];
+	hist_sort(&st.rcpt_lat);
+	hist_sort(&st.mail_lat);
 	if (d0->ok && d1->ok && st.ok > 0)
 		cpu1000 = (d1->cpu_s - d0->cpu_s) / (double)st.ok * 1000;
 	if (!opt.quiet) {
@@ -1472,7 +1514,7 @@ report(double elapsed, const struct daemon_stat *d0,
 		printf("  RCPT latency      p50 %" PRIu64 " us, p99 %" PRIu64
 		    " us, max %" PRIu64 " us\n", hist_q(&st.rcpt_lat, 0.50),
 		    hist_q(&st.rcpt_lat, 0.99), st.rcpt_lat.max_us);
-		if (st.mail_lat.n > 0)
+		if (st.mail_lat.max_us > 0)
 			printf("  MAIL latency      p50 %" PRIu64 " us, p99 %"
 			    PRIu64 " us\n", hist_q(&st.mail_lat, 0.50),
 			    hist_q(&st.mail_lat, 0.99));
@@ -1502,11 +1544,13 @@ report(double elapsed, const struct daemon_stat *d0,
 	    "sps=%.1f rps=%.1f p50_us=%" PRIu64 " p99_us=%" PRIu64
 	    " max_open=%u rt_session=%.2f rt_msg=%.2f cpu_per_1000=%.4f "
 	    "hwm_kb=%ld rss_kb=%ld fds=%ld by_a=%" PRIu64 " by_b=%" PRIu64
-	    " min_open=%u\n",
+	    " min_open=%u accepts=%" PRIu64 " refusals=%" PRIu64
+	    " mail_refusals=%" PRIu64 "\n",
 	    st.ok, st.failed, elapsed, sps, rps, hist_q(&st.rcpt_lat, 0.50),
 	    hist_q(&st.rcpt_lat, 0.99), st.max_open, rt_total / sessions,
 	    rt_total / msgs, cpu1000, d1->hwm_kb, d1->rss_kb, d1->fds,
-	    st.by_cfg[1], st.by_cfg[2], st.steady ? st.min_open_steady : 0);
+	    st.by_cfg[1], st.by_cfg[2], st.steady ? st.min_open_steady : 0,
+	    st.accepts, st.refusals, st.mail_refusals);
 }
 
 int
@@ -1577,7 +1621,7 @@ main(int argc, char *argv[])
 		}
 	}
 	if (optind != argc || opt.sock == NULL || !set_target(opt.sock) ||
-	    opt.conc == 0 || opt.k == 0 || (opt.m == 0 && opt.duration <= 0))
+	    opt.conc == 0 || opt.k == 0)
 		usage();
 	if (opt.gen_dir != NULL) {
 		if (write_conf(opt.gen_dir, "a.conf", "local-a.test shared.test",
