@@ -117,11 +117,12 @@ fuzz-brief: fuzz-build
 # Everything: unit tests (plain, sanitizers, valgrind), a short fuzz of
 # every target, the rc files against the real binary, then a real Postfix
 # driven by swaks.
-test: check check-san check-valgrind all fuzz-brief
+test: check check-san check-valgrind all fuzz-brief bench-bins
 	tests/rc/run
 	tests/sendmail/run
 	tests/integration/run
 	tests/integration/stop
+	B=$(B) tests/stress/run
 
 # A throw-away Postfix with relaywarden attached, a few real mails through
 # its three listeners, the decision lines (as root; see tests/integration).

@@ -1545,12 +1545,15 @@ report(double elapsed, const struct daemon_stat *d0,
 	    " max_open=%u rt_session=%.2f rt_msg=%.2f cpu_per_1000=%.4f "
 	    "hwm_kb=%ld rss_kb=%ld fds=%ld by_a=%" PRIu64 " by_b=%" PRIu64
 	    " min_open=%u accepts=%" PRIu64 " refusals=%" PRIu64
-	    " mail_refusals=%" PRIu64 "\n",
+	    " mail_refusals=%" PRIu64 " bad_answers=%" PRIu64 " protocol=%"
+	    PRIu64 " dropped=%" PRIu64 " connect_failed=%" PRIu64 " timeouts=%"
+	    PRIu64 " connect_retries=%" PRIu64 "\n",
 	    st.ok, st.failed, elapsed, sps, rps, hist_q(&st.rcpt_lat, 0.50),
 	    hist_q(&st.rcpt_lat, 0.99), st.max_open, rt_total / sessions,
 	    rt_total / msgs, cpu1000, d1->hwm_kb, d1->rss_kb, d1->fds,
 	    st.by_cfg[1], st.by_cfg[2], st.steady ? st.min_open_steady : 0,
-	    st.accepts, st.refusals, st.mail_refusals);
+	    st.accepts, st.refusals, st.mail_refusals, st.f_reply, st.f_proto,
+	    st.f_drop, st.f_connect, st.f_timeout, st.connect_retries);
 }
 
 int
@@ -1720,13 +1723,14 @@ main(int argc, char *argv[])
 				advance(c);
 			}
 		}
+		t = now_ns();	/* the timers above may have sent requests */
 		if (t >= t_sweep) {
 			t_sweep = t + ms(500);
 			for (i = 0; i < opt.conc; i++) {
 				struct conn *c = &conns[i];
 
-				if (c->fd >= 0 && c->waiting && t - c->t_sent >
-				    (uint64_t)(opt.reply_timeout * 1e9))
+				if (c->fd >= 0 && c->waiting && t > c->t_sent &&
+				    t - c->t_sent > (uint64_t)(opt.reply_timeout * 1e9))
 					fail(c, &st.f_timeout, "no answer to %s "
 					    "within %.0f s", rt_names[c->want],
 					    opt.reply_timeout);
