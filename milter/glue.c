@@ -59,7 +59,7 @@ struct conn {
 	bool		facts_read;
 	bool		client_known;
 	struct netaddr	client;
-	char		client_text[NETADDR_TEXT_MAX];
+	char		client_text[NETADDR_TEXT_MAX];	/* "" until logged */
 	char		port[MACRO_MAX];
 	char		name[MACRO_MAX];
 	/* The transaction, set at MAIL FROM. */
@@ -151,11 +151,8 @@ on_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *hostaddr)
 	(void)hostname;
 	if (c != NULL && hostaddr != NULL &&
 	    netaddr_from_sockaddr((const struct sockaddr *)hostaddr,
-	    &c->client)) {
+	    &c->client))
 		c->client_known = true;
-		netaddr_format(&c->client, c->client_text,
-		    sizeof(c->client_text));
-	}
 	return SMFIS_CONTINUE;	/* no state: MAIL FROM answers 4xx */
 }
 
@@ -195,13 +192,10 @@ read_connection(SMFICTX *ctx, struct conn *c)
 	macro(ctx, "{daemon_name}", c->name);
 	if (!c->client_known) {
 		addr = smfi_getsymval(ctx, "{client_addr}");
-		if (addr != NULL && netaddr_parse(addr, &c->client)) {
+		if (addr != NULL && netaddr_parse(addr, &c->client))
 			c->client_known = true;
-			netaddr_format(&c->client, c->client_text,
-			    sizeof(c->client_text));
-		} else {
+		else
 			warn_client(addr);
-		}
 	}
 	c->facts_read = true;
 }
@@ -236,6 +230,19 @@ warn_listener(const struct conn *c, const struct policy *p)
 		    "relaywarden configuration", port, name, rule);
 }
 
+/* The client address as logged, formatted once per connection and only
+ * when a line is logged (inet_ntop() is dear next to a decision). */
+static const char *
+client_text(struct conn *c)
+{
+	if (!c->client_known)
+		return NULL;
+	if (c->client_text[0] == '\0')
+		netaddr_format(&c->client, c->client_text,
+		    sizeof(c->client_text));
+	return c->client_text;
+}
+
 /* Logs one decision and turns it into the milter's answer. */
 static sfsistat
 answer(SMFICTX *ctx, struct conn *c, const struct policy *p,
@@ -254,7 +261,7 @@ answer(SMFICTX *ctx, struct conn *c, const struct policy *p,
 		d.queue_id = smfi_getsymval(ctx, "i");
 		d.listener = policy_listener_name(v->listener);
 		d.port = c->port;
-		d.client = c->client_known ? c->client_text : NULL;
+		d.client = client_text(c);
 		d.auth = c->auth;
 		d.tls = c->tls;
 		d.from = c->from;
