@@ -1678,7 +1678,10 @@ main(int argc, char *argv[])
 			if (c->step != S_IDLE)
 				busy = true;
 		}
-		if (!busy)
+		/* Done when nothing runs and nothing is left to start (a
+		 * session that failed at connect left its slot idle). */
+		if (!busy && (opt.duration > 0 ? stopping :
+		    st.started >= opt.sessions))
 			break;
 		if (opt.duration > 0 && !stopping) {
 			if (!st.steady && st.open >= opt.conc)
