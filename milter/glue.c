@@ -194,8 +194,8 @@ read_connection(SMFICTX *ctx, struct conn *c)
 		addr = smfi_getsymval(ctx, "{client_addr}");
 		if (addr != NULL && netaddr_parse(addr, &c->client))
 			c->client_known = true;
-		else
-			warn_client(addr);
+		else if (addr == NULL || strcmp(addr, "unknown") != 0)
+			warn_client(addr);	/* Postfix's "no address" is not */
 	}
 	c->facts_read = true;
 }
