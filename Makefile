@@ -124,22 +124,42 @@ fuzz-brief: fuzz-build
 
 # Everything: unit tests (plain, sanitizers, valgrind), a short fuzz of
 # every target, the rc files against the real binary, the milter-protocol
-# tests, the Sendmail fragment, a real Postfix driven by swaks, then the
-# milter-protocol tests and the Postfix suite again against the sanitizer
-# build of the daemon.
-test: check check-san check-valgrind all fuzz-brief
+# tests, the Sendmail fragment, a real Postfix driven by swaks, the load
+# test, then the milter-protocol tests and the Postfix suite again against
+# the sanitizer build of the daemon.
+test: check check-san check-valgrind all fuzz-brief bench-bins
 	tests/rc/run
 	tests/miltertest/run
 	tests/sendmail/run
 	tests/integration/run
 	tests/integration/stop
 	tests/integration/failsafe
+	B=$(B) tests/stress/run
 	$(MAKE) check-san-integration
 
 # A throw-away Postfix with relaywarden attached, a few real mails through
 # its three listeners, the decision lines (as root; see tests/integration).
 demo: all
 	tests/integration/demo
+
+# Benchmarks and load tests (bench/): the milter-protocol load generator,
+# the do-nothing libmilter filter (the floor relaywarden is measured
+# against) and a syslog sink. "make bench-milter" builds and runs them and
+# prints the figures (bench/README.md explains them).
+BENCH_BINS = $(B)/bench/mload $(B)/bench/nullfilter $(B)/bench/logsink
+bench-bins: $(BENCH_BINS)
+$(B)/bench/mload: bench/mload.c
+	@mkdir -p $(@D)
+	$(CC) $(RW_CFLAGS) $(CFLAGS) $(MILTER_CFLAGS) $(LDFLAGS) -o $@ $<
+$(B)/bench/nullfilter: bench/nullfilter.c
+	@mkdir -p $(@D)
+	$(CC) $(RW_CFLAGS) $(CFLAGS) $(MILTER_CFLAGS) $(LDFLAGS) -o $@ $< \
+	    $(MILTER_LIBS) -lpthread
+$(B)/bench/logsink: bench/logsink.c
+	@mkdir -p $(@D)
+	$(CC) $(RW_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $<
+bench-milter: all $(BENCH_BINS)
+	bench/milter-bench
 
 # Debian packages to build, run and test (as root: "sudo make deps").
 # Postfix is preseeded to "No configuration" when it is not installed yet,
@@ -199,7 +219,8 @@ uninstall:
 
 clean:
 	rm -rf build milter/*.o milter/relaywarden tests/*.o tests/suites.inc \
-	      tests/check_relaywarden
+	      tests/check_relaywarden $(BENCH_BINS)
 
 .PHONY: all check check-san check-san-integration check-valgrind fuzz \
-	fuzz-build fuzz-bins fuzz-brief test demo deps install uninstall clean
+	fuzz-build fuzz-bins fuzz-brief test demo deps install uninstall clean \
+	bench-bins bench-milter

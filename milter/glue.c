@@ -1,17 +1,39 @@
 /*
  * glue - libmilter callbacks. See glue.h.
  *
- * Macros (Postfix 3.2+ honours smfi_setsymlist, and a requested list
- * replaces Postfix's own list for that stage, so each list holds all we
- * read at that stage):
+ * Round trips. Each event the MTA waits on costs a round trip per SMTP
+ * command, so we ask for no event the policy does not decide on
+ * (negotiate callback): no CONNECT and no HELO (SMFIP_NOCONNECT,
+ * SMFIP_NOHELO; the client address and TLS state come from macros
+ * instead), and no DATA, headers, end of headers, body or unknown
+ * commands. What is left per SMTP session: the option negotiation, one
+ * answer per MAIL FROM (a submission listener refuses there) and one per
+ * RCPT TO (the decision), plus the end-of-message answer libmilter gives
+ * for every message that reaches DATA (no protocol flag skips it). No
+ * SMFIP_NR_* flag applies: MAIL and RCPT answers are decisions.
+ *
+ * Macros (smfi_setsymlist; Postfix 2.5+ and Sendmail 8.14+ honour it,
+ * and a requested list replaces the MTA's own list for that stage). Both
+ * MTAs send a stage's macros even when the stage's event is skipped, and
+ * libmilter keeps earlier stages' macros readable, so at MAIL FROM we
+ * read everything:
  *   connect  {daemon_port} {daemon_name}   which listener
+ *            {client_addr}                 the client ("IPv6:..." form)
  *   helo     {tls_version}                 TLS after the first EHLO
- *   mail     i {auth_authen} {tls_version} login; TLS again, because a
+ *   mail     {auth_authen} {tls_version}   login; TLS again, because a
  *                                          client may STARTTLS and send
  *                                          no second EHLO
  *   rcpt     i                             queue id, for the log
- * MTAs that ignore smfi_setsymlist need the same lists in their own
- * configuration (conf/postfix-main.cf.snippet, conf/sendmail.mc).
+ * An MTA that cannot take a list (no SMFIF_SETSYMLIST offered) gets the
+ * CONNECT event asked for, so the client address still comes from the
+ * connection; its macro configuration must add the rest
+ * (conf/postfix-main.cf.snippet, conf/sendmail.mc). A missing client
+ * address fails closed:
+ * my_networks cannot match, and a warning names the setting.
+ *
+ * Per-connection state is created at the first MAIL FROM (or at CONNECT
+ * when that event is asked for): a connection that never sends MAIL
+ * costs nothing here.
  */
 #include <stdatomic.h>
 #include <stdio.h>
@@ -40,15 +62,17 @@ _Static_assert(MACRO_MAX - 1 >= LOG_VALUE_MAX,
 
 struct conn {
 	struct snap	*snap;
+	/* The connection: set once, at CONNECT or at the first MAIL FROM. */
+	bool		facts_read;
 	bool		client_known;
 	struct netaddr	client;
-	char		client_text[NETADDR_TEXT_MAX];
-	/* The transaction, set at MAIL FROM. */
-	bool		in_mail;
+	char		client_text[NETADDR_TEXT_MAX];	/* "" until logged */
 	char		port[MACRO_MAX];
 	char		name[MACRO_MAX];
 	bool		port_cut;	/* port/name longer than MACRO_MAX - 1: */
 	bool		name_cut;	/* shown in the log, matched by nothing */
+	/* The transaction, set at MAIL FROM. */
+	bool		in_mail;
 	char		auth[MACRO_MAX];
 	char		tls[MACRO_MAX];
 	char		from[MACRO_MAX];
@@ -61,7 +85,7 @@ struct conn {
  * and smfi_main() returns without waiting for anything. What can still
  * end well is a callback already running; glue_drain() waits for those.
  */
-static atomic_ulong sessions;	/* connect .. close */
+static atomic_ulong sessions;	/* state created .. close */
 static atomic_uint running;	/* callbacks that answer, in progress */
 
 /* Copies src into dst (MACRO_MAX bytes); true when it did not fit. */
@@ -94,55 +118,111 @@ rw_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
     unsigned long f2, unsigned long f3, unsigned long *pf0,
     unsigned long *pf1, unsigned long *pf2, unsigned long *pf3)
 {
-	/* Steps we have no callback for: ask the MTA not to send them. */
-	const unsigned long skip = SMFIP_NOHDRS | SMFIP_NOEOH | SMFIP_NOBODY |
-	    SMFIP_NODATA | SMFIP_NOUNKNOWN;
+	/* Steps we decide nothing on: ask the MTA not to send them. */
+	unsigned long skip = SMFIP_NOHELO | SMFIP_NOHDRS | SMFIP_NOEOH |
+	    SMFIP_NOBODY | SMFIP_NODATA | SMFIP_NOUNKNOWN;
 
 	(void)f2;
 	(void)f3;
 	*pf0 = f0 & SMFIF_SETSYMLIST;
-	*pf1 = f1 & skip;
 	*pf2 = 0;
 	*pf3 = 0;
 	if (*pf0 & SMFIF_SETSYMLIST) {
-		/* A failure leaves the MTA's own lists in force; the listener
-		 * warning then says which setting to add. */
+		/* The client address comes as {client_addr}: no CONNECT. A
+		 * failed list leaves the MTA's own in force; the warnings
+		 * then say which setting to add. */
+		skip |= SMFIP_NOCONNECT;
 		(void)smfi_setsymlist(ctx, SMFIM_CONNECT,
-		    "{daemon_port} {daemon_name}");
+		    "{daemon_port} {daemon_name} {client_addr}");
 		(void)smfi_setsymlist(ctx, SMFIM_HELO, "{tls_version}");
 		(void)smfi_setsymlist(ctx, SMFIM_ENVFROM,
-		    "i {auth_authen} {tls_version}");
+		    "{auth_authen} {tls_version}");
 		(void)smfi_setsymlist(ctx, SMFIM_ENVRCPT, "i");
 	}
+	*pf1 = f1 & skip;
 	return SMFIS_CONTINUE;
 }
 
-static sfsistat
-on_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *hostaddr)
+/* The connection's state, created on first use; NULL when out of memory
+ * (the caller answers 4xx: fail closed). */
+static struct conn *
+conn_get(SMFICTX *ctx)
 {
-	struct conn *c = calloc(1, sizeof(*c));
+	struct conn *c = smfi_getpriv(ctx);
 
-	(void)hostname;
-	if (c == NULL) {
-		/* No state: MAIL FROM answers 4xx (fail closed). */
-		log_msg(LOG_ERR, "out of memory at connect");
-		return SMFIS_CONTINUE;
+	if (c != NULL)
+		return c;
+	if ((c = calloc(1, sizeof(*c))) == NULL) {
+		log_msg(LOG_ERR, "out of memory for a connection");
+		return NULL;
 	}
 	c->snap = snap_acquire();
-	if (hostaddr != NULL &&
-	    netaddr_from_sockaddr((const struct sockaddr *)hostaddr,
-	    &c->client)) {
-		c->client_known = true;
-		netaddr_format(&c->client, c->client_text,
-		    sizeof(c->client_text));
-	}
 	if (smfi_setpriv(ctx, c) != MI_SUCCESS) {
 		snap_release(c->snap);
 		free(c);
-		return SMFIS_CONTINUE;
+		return NULL;
 	}
 	atomic_fetch_add(&sessions, 1);
-	return SMFIS_CONTINUE;
+	return c;
+}
+
+/* Only asked for when the MTA cannot take our macro lists: the client
+ * address then comes from the connection itself. */
+static sfsistat
+on_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *hostaddr)
+{
+	struct conn *c = conn_get(ctx);
+
+	(void)hostname;
+	if (c != NULL && hostaddr != NULL &&
+	    netaddr_from_sockaddr((const struct sockaddr *)hostaddr,
+	    &c->client))
+		c->client_known = true;
+	return SMFIS_CONTINUE;	/* no state: MAIL FROM answers 4xx */
+}
+
+/* Warns about a missing or unusable {client_addr} at most once every ten
+ * minutes. */
+static void
+warn_client(const char *value)
+{
+	static _Atomic long last;
+	long now = (long)time(NULL), prev = atomic_load(&last);
+	char shown[LOG_VALUE_MAX];
+
+	if (now - prev < 600 || !atomic_compare_exchange_strong(&last, &prev, now))
+		return;
+	if (value == NULL)
+		log_msg(LOG_WARNING, "warning: the MTA sent no {client_addr}: no "
+		    "client can relay by my_networks. An MTA that ignores "
+		    "smfi_setsymlist needs, in main.cf: milter_connect_macros "
+		    "= j {daemon_name} {daemon_addr} {daemon_port} "
+		    "{client_addr} v _ (Sendmail: confMILTER_MACROS_CONNECT); "
+		    "see conf/postfix-main.cf.snippet");
+	else
+		log_msg(LOG_WARNING, "warning: {client_addr} is not an address "
+		    "(%s): this client cannot relay by my_networks",
+		    log_escape(shown, sizeof(shown), value));
+}
+
+/* The connection's facts, from the connect macros (read at the first
+ * MAIL FROM: they do not change within a milter connection; Postfix
+ * opens a new one after XCLIENT). */
+static void
+read_connection(SMFICTX *ctx, struct conn *c)
+{
+	const char *addr;
+
+	c->port_cut = macro(ctx, "{daemon_port}", c->port);
+	c->name_cut = macro(ctx, "{daemon_name}", c->name);
+	if (!c->client_known) {
+		addr = smfi_getsymval(ctx, "{client_addr}");
+		if (addr != NULL && netaddr_parse(addr, &c->client))
+			c->client_known = true;
+		else if (addr == NULL || strcmp(addr, "unknown") != 0)
+			warn_client(addr);	/* Postfix's "no address" is not */
+	}
+	c->facts_read = true;
 }
 
 /* Warns about an unknown listener at most once every ten minutes. */
@@ -165,7 +245,7 @@ warn_listener(const struct conn *c, const struct policy *p)
 		    "(daemon_name=%s): applying unknown_listener = %s. Postfix "
 		    "before 3.2 or an MTA that ignores smfi_setsymlist needs, in "
 		    "main.cf: milter_connect_macros = j {daemon_name} "
-		    "{daemon_addr} {daemon_port} v _ (Sendmail: "
+		    "{daemon_addr} {daemon_port} {client_addr} v _ (Sendmail: "
 		    "confMILTER_MACROS_CONNECT); see conf/postfix-main.cf.snippet",
 		    name, rule);
 	else
@@ -173,6 +253,19 @@ warn_listener(const struct conn *c, const struct policy *p)
 		    " is in neither smtp_ports nor submission_ports: applying "
 		    "unknown_listener = %s; add it to one of them in the "
 		    "relaywarden configuration", port, name, rule);
+}
+
+/* The client address as logged, formatted once per connection and only
+ * when a line is logged (inet_ntop() is dear next to a decision). */
+static const char *
+client_text(struct conn *c)
+{
+	if (!c->client_known)
+		return NULL;
+	if (c->client_text[0] == '\0')
+		netaddr_format(&c->client, c->client_text,
+		    sizeof(c->client_text));
+	return c->client_text;
 }
 
 /* Logs one decision and turns it into the milter's answer. */
@@ -193,7 +286,7 @@ answer(SMFICTX *ctx, struct conn *c, const struct policy *p,
 		d.queue_id = smfi_getsymval(ctx, "i");
 		d.listener = policy_listener_name(v->listener);
 		d.port = c->port;
-		d.client = c->client_known ? c->client_text : NULL;
+		d.client = client_text(c);
 		d.auth = c->auth;
 		d.tls = c->tls;
 		d.from = c->from;
@@ -223,7 +316,7 @@ answer(SMFICTX *ctx, struct conn *c, const struct policy *p,
 static sfsistat
 internal_error(SMFICTX *ctx, const char *where)
 {
-	log_msg(LOG_ERR, "%s: no connection state (out of memory at connect?): "
+	log_msg(LOG_ERR, "%s: no connection state (out of memory?): "
 	    "answering 451", where);
 	(void)smfi_setreply(ctx, "451", "4.3.0",
 	    "Temporary failure in relay policy, try again later");
@@ -246,16 +339,15 @@ request(const struct conn *c, struct policy_request *req, const char *rcpt)
 static sfsistat
 on_envfrom(SMFICTX *ctx, char **argv)
 {
-	struct conn *c = smfi_getpriv(ctx);
+	struct conn *c = conn_get(ctx);
 	struct policy_request req;
 	struct verdict v;
 
 	if (c == NULL || c->snap == NULL)
 		return internal_error(ctx, "MAIL FROM");
-	/* Read at every MAIL FROM: {auth_authen} belongs to the transaction,
-	 * and the listener macros may arrive late from some MTAs. */
-	c->port_cut = macro(ctx, "{daemon_port}", c->port);
-	c->name_cut = macro(ctx, "{daemon_name}", c->name);
+	if (!c->facts_read)
+		read_connection(ctx, c);
+	/* Read at every MAIL FROM: they belong to the transaction. */
 	(void)macro(ctx, "{auth_authen}", c->auth);
 	(void)macro(ctx, "{tls_version}", c->tls);
 	(void)copy_cut(c->from, argv[0] != NULL ? argv[0] : "");

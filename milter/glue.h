@@ -3,10 +3,12 @@
  * policy requests, asks policy_eval(), turns the verdict into an sfsistat
  * and an SMTP reply, and logs the decision.
  *
- * Per-connection state lives behind smfi_setpriv(): created at connect,
- * its transaction part reset at MAIL FROM and abort, freed at close.
- * Each connection holds a reference to the policy snapshot it started
- * with (snap.h).
+ * Per-connection state lives behind smfi_setpriv(): created at the first
+ * MAIL FROM (at CONNECT when the MTA cannot take macro lists and that
+ * event is asked for), its transaction part reset at MAIL FROM and
+ * abort, freed at close. Each connection holds a reference to the policy
+ * snapshot in force when its state was created (snap.h), and decides on
+ * it until it closes.
  */
 #ifndef RW_GLUE_H
 #define RW_GLUE_H

@@ -40,24 +40,35 @@ log_msg(int priority, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* Writes the escaped form of c into enc; returns its length (1, 2 or 4). */
-static size_t
-escape_byte(unsigned char c, char enc[4])
+/* How long c's escaped form is: 1 (c itself), 2 (a backslash before a
+ * backslash or '"'), or 4 (\xHH). */
+static inline size_t
+esc_len(unsigned char c)
 {
-	if (c == '\\' || c == '"') {
-		enc[0] = '\\';
-		enc[1] = (char)c;
+	if (c == '\\' || c == '"')
 		return 2;
+	return c <= ' ' || c >= 0x7f ? 4 : 1;
+}
+
+/* Writes the escaped form of c (esc_len(c) bytes) at dst. */
+static void
+escape_byte(unsigned char c, char *dst)
+{
+	switch (esc_len(c)) {
+	case 1:
+		dst[0] = (char)c;
+		break;
+	case 2:
+		dst[0] = '\\';
+		dst[1] = (char)c;
+		break;
+	default:
+		dst[0] = '\\';
+		dst[1] = 'x';
+		dst[2] = hex[c >> 4];
+		dst[3] = hex[c & 0xf];
+		break;
 	}
-	if (c <= ' ' || c >= 0x7f) {
-		enc[0] = '\\';
-		enc[1] = 'x';
-		enc[2] = hex[c >> 4];
-		enc[3] = hex[c & 0xf];
-		return 4;
-	}
-	enc[0] = (char)c;
-	return 1;
 }
 
 char *
@@ -66,25 +77,24 @@ log_escape(char *dst, size_t dstlen, const char *src)
 	static const char marker[] = "\\...";
 	const unsigned char *s = (const unsigned char *)src, *t;
 	size_t o, total = 0, room;
-	char enc[4];
 
 	if (src == NULL || *src == '\0') {
-		snprintf(dst, dstlen, "-");
+		memcpy(dst, "-", 2);
 		return dst;
 	}
 	/* Does it all fit? Count no further than the buffer (bounded work
 	 * for a hostile 10 MB value). Only a value that does not fit loses
 	 * room to the marker. */
 	for (t = s; *t != '\0' && total < dstlen; t++)
-		total += escape_byte(*t, enc);
+		total += esc_len(*t);
 	room = (*t == '\0' && total < dstlen) ? dstlen :
 	    dstlen - (sizeof(marker) - 1);
 	for (o = 0; *s != '\0'; s++) {
-		size_t n = escape_byte(*s, enc);
+		size_t n = esc_len(*s);
 
 		if (o + n + 1 > room)
 			break;
-		memcpy(dst + o, enc, n);
+		escape_byte(*s, dst + o);
 		o += n;
 	}
 	if (*s != '\0')
@@ -120,32 +130,70 @@ log_show(char *dst, size_t dstlen, const char *text)
 	return dst;
 }
 
+/* Appends text at *o, keeping buf (len bytes) NUL-terminated: what
+ * snprintf() would keep of the whole line. */
+static void
+put(char *buf, size_t len, size_t *o, const char *text)
+{
+	size_t n = strlen(text);
+
+	if (*o + 1 >= len)
+		return;
+	if (n > len - 1 - *o)
+		n = len - 1 - *o;
+	memcpy(buf + *o, text, n);
+	*o += n;
+	buf[*o] = '\0';
+}
+
+/* Appends a client-supplied value, escaped as log_escape() does. */
+static void
+put_value(char *buf, size_t len, size_t *o, const char *value)
+{
+	char v[LOG_VALUE_MAX];
+
+	put(buf, len, o, log_escape(v, sizeof(v), value));
+}
+
 char *
 log_format_decision(char *buf, size_t len, const struct log_decision *d)
 {
-	char client[LOG_VALUE_MAX], auth[LOG_VALUE_MAX], tls[LOG_VALUE_MAX];
-	char from[LOG_VALUE_MAX], rcpt[LOG_VALUE_MAX], qid[LOG_VALUE_MAX];
-	char port[LOG_VALUE_MAX];
+	size_t o = 0;
 
+	if (len == 0)
+		return buf;
+	buf[0] = '\0';
 	/* Every value the MTA or a client supplied goes through log_escape();
-	 * the rest are our own fixed words. */
-	snprintf(buf, len,
-	    "%s: listener=%s port=%s client=%s auth=%s tls=%s from=%s rcpt=%s "
-	    "decision=%s reason=%s code=%s dsn=%s policy=%s",
-	    d->queue_id != NULL ? log_escape(qid, sizeof(qid), d->queue_id) :
-	    "NOQUEUE",
-	    d->listener != NULL ? d->listener : "-",
-	    log_escape(port, sizeof(port), d->port),
-	    log_escape(client, sizeof(client), d->client),
-	    log_escape(auth, sizeof(auth), d->auth),
-	    log_escape(tls, sizeof(tls), d->tls),
-	    log_escape(from, sizeof(from), d->from),
-	    log_escape(rcpt, sizeof(rcpt), d->rcpt),
-	    d->decision != NULL ? d->decision : "-",
-	    d->reason != NULL ? d->reason : "-",
-	    d->code != NULL ? d->code : "-",
-	    d->dsn != NULL ? d->dsn : "-",
-	    d->policy != NULL ? d->policy : "-");
+	 * the rest are our own fixed words. Built by appending: this runs
+	 * for every recipient, and snprintf() cost more than the decision. */
+	if (d->queue_id != NULL)
+		put_value(buf, len, &o, d->queue_id);
+	else
+		put(buf, len, &o, "NOQUEUE");
+	put(buf, len, &o, ": listener=");
+	put(buf, len, &o, d->listener != NULL ? d->listener : "-");
+	put(buf, len, &o, " port=");
+	put_value(buf, len, &o, d->port);
+	put(buf, len, &o, " client=");
+	put_value(buf, len, &o, d->client);
+	put(buf, len, &o, " auth=");
+	put_value(buf, len, &o, d->auth);
+	put(buf, len, &o, " tls=");
+	put_value(buf, len, &o, d->tls);
+	put(buf, len, &o, " from=");
+	put_value(buf, len, &o, d->from);
+	put(buf, len, &o, " rcpt=");
+	put_value(buf, len, &o, d->rcpt);
+	put(buf, len, &o, " decision=");
+	put(buf, len, &o, d->decision != NULL ? d->decision : "-");
+	put(buf, len, &o, " reason=");
+	put(buf, len, &o, d->reason != NULL ? d->reason : "-");
+	put(buf, len, &o, " code=");
+	put(buf, len, &o, d->code != NULL ? d->code : "-");
+	put(buf, len, &o, " dsn=");
+	put(buf, len, &o, d->dsn != NULL ? d->dsn : "-");
+	put(buf, len, &o, " policy=");
+	put(buf, len, &o, d->policy != NULL ? d->policy : "-");
 	return buf;
 }
 

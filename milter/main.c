@@ -188,7 +188,7 @@ main(int argc, char *argv[])
 	pthread_t reloader;
 	sigset_t set, stops;
 	const char *unix_path = NULL;
-	char *pid_file = NULL;
+	char *unix_file = NULL, *pid_file = NULL;
 	bool pid_written = false;
 	unsigned long open;
 	unsigned busy;
@@ -244,7 +244,10 @@ main(int argc, char *argv[])
 	log_policy("starting", p);
 	log_msg(LOG_INFO, "listening on %s as uid %ld", p->milter_socket,
 	    (long)geteuid());
-	if ((pid_file = strdup(p->pid_file)) == NULL || !snap_publish(p)) {
+	/* Our own copies: a reload frees the policy they come from. */
+	if ((pid_file = strdup(p->pid_file)) == NULL ||
+	    (unix_path != NULL && (unix_file = strdup(unix_path)) == NULL) ||
+	    !snap_publish(p)) {
 		log_msg(LOG_ERR, "out of memory");
 		return EX_OSERR;
 	}
@@ -281,11 +284,12 @@ main(int argc, char *argv[])
 	snap_shutdown();
 	/* libmilter leaves a unix socket behind in some builds; the files
 	 * are ours to remove (their directory is ours after the drop). */
-	if (unix_path != NULL && unlink(unix_path) != 0 && errno != ENOENT)
-		log_msg(LOG_WARNING, "cannot remove %s: %m", unix_path);
+	if (unix_file != NULL && unlink(unix_file) != 0 && errno != ENOENT)
+		log_msg(LOG_WARNING, "cannot remove %s: %m", unix_file);
 	if (pid_written && unlink(pid_file) != 0 && errno != ENOENT)
 		log_msg(LOG_WARNING, "cannot remove %s: %m (put pid_file in a "
 		    "directory of its own, which is then made for user)", pid_file);
+	free(unix_file);
 	free(pid_file);
 	log_close();
 	return status;

@@ -1,0 +1,69 @@
+/*
+ * logsink - a syslog daemon that keeps nothing: binds a unix datagram
+ * socket, reads and counts what arrives, and on SIGTERM/SIGINT prints
+ *   logsink: N lines, D decision lines, B bytes
+ * and exits. The benchmark points a daemon's /dev/log at it (in a private
+ * mount namespace), so that the daemon logs as it would in production
+ * (one datagram per line to a running syslogd) and the run can check
+ * that every decision was logged.
+ *
+ *   logsink PATH          (PATH must not exist; removed at exit)
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+static volatile sig_atomic_t stop;
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	struct sigaction sa;
+	unsigned long long lines = 0, decisions = 0, bytes = 0;
+	char buf[8192];
+	int fd;
+
+	if (argc != 2 || strlen(argv[1]) >= sizeof(sun.sun_path)) {
+		fprintf(stderr, "usage: logsink PATH\n");
+		return 2;
+	}
+	strcpy(sun.sun_path, argv[1]);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;	/* no SA_RESTART: recv() returns */
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	if ((fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)) < 0 ||
+	    bind(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0) {
+		fprintf(stderr, "logsink: %s: %s\n", argv[1], strerror(errno));
+		return 1;
+	}
+	(void)chmod(argv[1], 0666);
+	while (!stop) {
+		ssize_t n = recv(fd, buf, sizeof(buf) - 1, 0);
+
+		if (n < 0)
+			continue;	/* EINTR: the loop checks stop */
+		buf[n] = '\0';
+		lines++;
+		bytes += (unsigned long long)n;
+		if (strstr(buf, " decision=") != NULL)
+			decisions++;
+	}
+	unlink(argv[1]);
+	printf("logsink: %llu lines, %llu decision lines, %llu bytes\n", lines,
+	    decisions, bytes);
+	return 0;
+}
