@@ -86,6 +86,20 @@ check-valgrind: $(B)/tests/check_relaywarden
 	    --leak-check=full --errors-for-leak-kinds=definite,indirect \
 	    $(abspath $(B))/tests/check_relaywarden
 
+# Benchmarks (bench/). They print figures and are not pass/fail tests,
+# but stop with an error when their own setup fails.
+BENCH_HEADERS = $(wildcard bench/*.h)
+$(B)/bench/%.o: bench/%.c $(HEADERS) $(BENCH_HEADERS)
+	@mkdir -p $(@D)
+	$(CC) $(RW_CFLAGS) $(CFLAGS) -Imilter -c -o $@ $<
+
+$(B)/bench/scale: $(B)/bench/scale.o $(B)/bench/listgen.o $(CORE_OBJS)
+	$(CC) $(RW_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# Load time, memory, ns and instructions per decision, 10 to 1M entries.
+bench-scale: $(B)/bench/scale
+	$(B)/bench/scale
+
 # Everything: unit tests (plain, sanitizers, valgrind), the rc files
 # against the real binary, then a real Postfix driven by swaks.
 test: check check-san check-valgrind all
@@ -146,6 +160,7 @@ uninstall:
 
 clean:
 	rm -rf build milter/*.o milter/relaywarden tests/*.o tests/suites.inc \
-	      tests/check_relaywarden
+	      tests/check_relaywarden bench/*.o bench/scale
 
-.PHONY: all check check-san check-valgrind test deps install uninstall clean
+.PHONY: all check check-san check-valgrind test deps install uninstall clean \
+	bench-scale
