@@ -717,9 +717,14 @@ native(const char *dir)
 			    res[i][j].ns);
 	printf("\n");
 	print_flat_targets(res, false);
-	printf("target  bytes per entry <= %.0f (lists of 1000+ entries): "
-	    "worst %.1f at %llu domains + %llu networks: %s\n", TARGET_BYTES,
-	    worst_bytes, wb_d, wb_n, verdict(worst_bytes <= TARGET_BYTES));
+	if (wb_d + wb_n == 0)
+		printf("target  bytes per entry <= %.0f: not measured\n",
+		    TARGET_BYTES);
+	else
+		printf("target  bytes per entry <= %.0f (lists of 1000+ "
+		    "entries): worst %.1f at %llu domains + %llu networks: "
+		    "%s\n", TARGET_BYTES, worst_bytes, wb_d, wb_n,
+		    verdict(worst_bytes <= TARGET_BYTES));
 	if (worst_load < 0)
 		printf("target  1M domains load < %.0f s: not measured\n",
 		    TARGET_LOAD_S);
