@@ -100,11 +100,47 @@ $(B)/bench/scale: $(B)/bench/scale.o $(B)/bench/listgen.o $(CORE_OBJS)
 bench-scale: $(B)/bench/scale
 	$(B)/bench/scale
 
-# Everything: unit tests (plain, sanitizers, valgrind), the rc files
-# against the real binary, then a real Postfix driven by swaks.
-test: check check-san check-valgrind all
+# libFuzzer targets (tests/fuzz/fuzz_*.c), built by clang in build/fuzz/
+# against the core objects, all with ASan and UBSan. "make fuzz" runs each
+# for FUZZ_TIME seconds, "make fuzz-brief" for FUZZ_BRIEF_TIME (make test
+# runs that one); tests/fuzz/run says how, and where crashes land.
+FUZZ_TARGETS = $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_CC	?= clang
+FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=all \
+	   -fno-omit-frame-pointer
+FUZZ_TIME ?= 60
+FUZZ_BRIEF_TIME ?= 5
+# conf's target includes conf.c itself (to keep its file opens inside the
+# fuzzer's own directory), so it links without conf.o.
+FUZZ_OBJS = $(filter-out $(B)/milter/conf.o,$(CORE_OBJS))
+
+fuzz-build:
+	$(MAKE) B=build/fuzz CC=$(FUZZ_CC) \
+	    CFLAGS='-O1 -g $(FUZZ_SAN) -fsanitize=fuzzer-no-link' fuzz-bins
+fuzz-bins: $(FUZZ_TARGETS:%=$(B)/tests/fuzz/fuzz_%)
+$(B)/tests/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_OBJS) \
+    $(HEADERS) milter/conf.c
+	@mkdir -p $(@D)
+	$(CC) $(RW_CFLAGS) $(CRYPTO_CFLAGS) -O1 -g $(FUZZ_SAN) -fsanitize=fuzzer \
+	    -Imilter -o $@ $< $(FUZZ_OBJS) $(LDLIBS)
+fuzz: fuzz-build
+	tests/fuzz/run -t $(FUZZ_TIME) $(FUZZ_TARGETS)
+fuzz-brief: fuzz-build
+	tests/fuzz/run -t $(FUZZ_BRIEF_TIME) $(FUZZ_TARGETS)
+
+# Everything: unit tests (plain, sanitizers, valgrind), a short fuzz of
+# every target, the rc files against the real binary, then a real Postfix
+# driven by swaks.
+test: check check-san check-valgrind all fuzz-brief
 	tests/rc/run
+	tests/sendmail/run
 	tests/integration/run
+	tests/integration/stop
+
+# A throw-away Postfix with relaywarden attached, a few real mails through
+# its three listeners, the decision lines (as root; see tests/integration).
+demo: all
+	tests/integration/demo
 
 # Debian packages to build, run and test (as root: "sudo make deps").
 # Postfix is preseeded to "No configuration" when it is not installed yet,
@@ -112,8 +148,9 @@ test: check check-san check-valgrind all
 # throw-away instance.
 BUILD_DEPS = build-essential pkg-config libmilter-dev libcidr-dev libssl-dev
 TEST_DEPS = check valgrind systemd postfix swaks sasl2-bin libsasl2-modules openssl \
-	    libnet-ssleay-perl \
-	    perl procps iproute2
+	    libnet-ssleay-perl miltertest sendmail-cf m4 \
+	    perl procps iproute2 \
+	    clang libclang-rt-dev llvm
 deps:
 	apt-get update
 	dpkg -s postfix >/dev/null 2>&1 || echo \
@@ -136,6 +173,8 @@ install: all
 	    $(DESTDIR)$(SYSCONFDIR)/relaywarden/relaywarden.conf.example
 	install -m 644 conf/postfix-main.cf.snippet \
 	    $(DESTDIR)$(SYSCONFDIR)/relaywarden/postfix-main.cf.snippet
+	install -m 644 conf/sendmail.mc \
+	    $(DESTDIR)$(SYSCONFDIR)/relaywarden/sendmail.mc
 	[ -e $(DESTDIR)$(SYSCONFDIR)/relaywarden/relaywarden.conf ] || \
 	    install -m 644 conf/relaywarden.conf \
 	    $(DESTDIR)$(SYSCONFDIR)/relaywarden/relaywarden.conf
@@ -155,6 +194,7 @@ uninstall:
 	    $(DESTDIR)$(MANDIR)/man5/relaywarden.conf.5 \
 	    $(DESTDIR)$(SYSCONFDIR)/relaywarden/relaywarden.conf.example \
 	    $(DESTDIR)$(SYSCONFDIR)/relaywarden/postfix-main.cf.snippet \
+	    $(DESTDIR)$(SYSCONFDIR)/relaywarden/sendmail.mc \
 	    $(DESTDIR)$(SYSTEMDDIR)/relaywarden.service \
 	    $(DESTDIR)$(SYSCONFDIR)/init.d/relaywarden
 
@@ -162,5 +202,5 @@ clean:
 	rm -rf build milter/*.o milter/relaywarden tests/*.o tests/suites.inc \
 	      tests/check_relaywarden bench/*.o bench/scale
 
-.PHONY: all check check-san check-valgrind test deps install uninstall clean \
-	bench-scale
+.PHONY: all check check-san check-valgrind fuzz fuzz-build fuzz-bins fuzz-brief \
+	test demo deps install uninstall clean bench-scale

@@ -80,6 +80,7 @@ addr_domain_normalize(const char *in, size_t len, char *out)
 	unsigned char buf[16];
 	const char *body;
 	size_t i, label, blen;
+	bool nul;
 
 	if (len > 0 && in[len - 1] == '.')
 		len--;
@@ -120,15 +121,18 @@ addr_domain_normalize(const char *in, size_t len, char *out)
 		return "unterminated address literal";
 	body = out + 1;
 	blen = len - 2;
+	/* inet_pton() reads to a NUL: one inside the literal would hide
+	 * what follows it. */
+	nul = memchr(body, '\0', blen) != NULL;
 	if (blen > 5 && memcmp(body, "ipv6:", 5) == 0) {
-		if (blen - 5 >= sizeof(tmp))
+		if (nul || blen - 5 >= sizeof(tmp))
 			return "bad IPv6 address literal";
 		memcpy(tmp, body + 5, blen - 5);
 		tmp[blen - 5] = '\0';
 		if (inet_pton(AF_INET6, tmp, buf) != 1)
 			return "bad IPv6 address literal";
-		/* One spelling per address, so that a listed literal and
-		 * a recipient's match however each was written. */
+		/* One spelling per address, so that a listed literal and a
+		 * recipient's match however each was written. */
 		if (inet_ntop(AF_INET6, buf, tmp, sizeof(tmp)) == NULL)
 			return "bad IPv6 address literal";
 		snprintf(out, ADDR_DOMAIN_MAX + 1, "[IPv6:%s]", tmp);
@@ -137,7 +141,7 @@ addr_domain_normalize(const char *in, size_t len, char *out)
 	if (memchr(body, ':', blen) != NULL)
 		return "bad address literal: write IPv6 ones as "
 		    "[IPv6:2001:db8::1]";
-	if (blen >= sizeof(tmp))
+	if (nul || blen >= sizeof(tmp))
 		return "bad IPv4 address literal";
 	memcpy(tmp, body, blen);
 	tmp[blen] = '\0';

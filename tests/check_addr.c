@@ -493,6 +493,12 @@ static const struct norm_case norm_cases[] = {
 	    NULL },
 	{ "bad ipv6 literal", "[IPv6:2001:db8:::1]", 0,
 	    "bad IPv6 address literal", NULL },
+	/* Found by fuzz_addr: inet_pton() stopped at the NUL and the rest
+	 * of the literal was never looked at. */
+	{ "NUL inside an ipv4 literal", "[192.0.2.7\0]", 12,
+	    "bad IPv4 address literal", NULL },
+	{ "NUL inside an ipv6 literal", "[IPv6:::1\0junk]", 15,
+	    "bad IPv6 address literal", NULL },
 };
 
 START_TEST(test_normalize)

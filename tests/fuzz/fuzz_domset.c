@@ -1,0 +1,138 @@
+/*
+ * fuzz_domset - the local_domains parser and lookup (domset.c).
+ *
+ * Input: text, one item a line. A line starting with '?' is a recipient
+ * domain to look up; any other line is an entry for domset_add(). All
+ * entries are added first, in order.
+ *
+ * Checked against a plain list of the accepted entries, scanned linearly:
+ *   - an entry is accepted exactly when the documented rules accept it
+ *     (not empty, no '@', not "type:table", a leading dot only before a
+ *     domain that is not a literal, and a domain addr_domain_normalize()
+ *     takes);
+ *   - domset_count() is the number of distinct normalised entries;
+ *   - every lookup (of the domains asked, and of each entry, a subdomain
+ *     of it, its parent and, for a wildcard, the bare domain) answers
+ *     what the linear scan answers: "x" matches "x", ".x" matches any
+ *     "a.x" and never "x" itself. A false "yes" here is an open relay.
+ */
+#include "addr.h"
+#include "domset.h"
+#include "fuzz.h"
+
+#define MAXLINES	1024
+#define MAXEDGES	128	/* entries whose neighbours are asked about */
+
+/* The key an entry is stored under: "example.org" or ".example.org". */
+static bool
+ref_key(const char *entry, char key[ADDR_DOMAIN_MAX + 2])
+{
+	const char *q, *body;
+	bool wild;
+
+	if (entry[0] == '\0' || strchr(entry, '@') != NULL)
+		return false;
+	for (q = entry; (*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z');
+	    q++)
+		;
+	if (q != entry && *q == ':')
+		return false;	/* "hash:/etc/postfix/virtual_domains" */
+	wild = entry[0] == '.';
+	body = entry + wild;
+	if (wild && (body[0] == '\0' || body[0] == '['))
+		return false;
+	if (addr_domain_normalize(body, strlen(body), key + wild) != NULL)
+		return false;
+	if (wild)
+		key[0] = '.';
+	return true;
+}
+
+static bool
+ref_contains(char (*keys)[ADDR_DOMAIN_MAX + 2], size_t n, const char *d)
+{
+	size_t dl = strlen(d), i;
+
+	for (i = 0; i < n; i++) {
+		size_t kl = strlen(keys[i]);
+
+		if (keys[i][0] == '.') {
+			if (dl > kl && strcmp(d + dl - kl, keys[i]) == 0)
+				return true;
+		} else if (strcmp(d, keys[i]) == 0) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Looks up text as a recipient's domain would be: normalised first. */
+static void
+check_lookup(const struct domset *set, char (*keys)[ADDR_DOMAIN_MAX + 2],
+    size_t n, const char *text)
+{
+	char d[ADDR_DOMAIN_MAX + 1];
+	bool got, want;
+
+	if (addr_domain_normalize(text, strlen(text), d) != NULL)
+		return;
+	got = domset_contains(set, d);
+	want = ref_contains(keys, n, d);
+	FZ_CHECK(got == want, "domset_contains(\"%s\") = %d, the list says %d",
+	    d, got, want);
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static char keys[MAXLINES][ADDR_DOMAIN_MAX + 2];
+	struct fz f = { data, size };
+	char *text = fz_rest(&f), *lines[MAXLINES], err[512], buf[600];
+	struct domset *set = domset_new();
+	size_t n = fz_lines(text, lines, MAXLINES), nkeys = 0, distinct = 0;
+	size_t i, j;
+
+	if (set == NULL)
+		abort();
+	for (i = 0; i < n; i++) {
+		bool got, want;
+
+		if (lines[i][0] == '?')
+			continue;
+		err[0] = '\0';
+		got = domset_add(set, lines[i], err, sizeof(err));
+		want = ref_key(lines[i], keys[nkeys]);
+		FZ_CHECK(got == want, "domset_add(\"%s\") = %d, the rules say "
+		    "%d (error: %s)", lines[i], got, want, err);
+		if (!got) {
+			FZ_CHECK(err[0] != '\0' && fz_printable(err),
+			    "refused \"%s\" with a bad message \"%s\"",
+			    lines[i], err);
+			continue;
+		}
+		for (j = 0; j < nkeys && strcmp(keys[j], keys[nkeys]) != 0; j++)
+			;
+		distinct += j == nkeys;
+		nkeys++;
+	}
+	FZ_CHECK(domset_count(set) == distinct, "count %zu, want %zu",
+	    domset_count(set), distinct);
+
+	for (i = 0; i < n; i++)
+		if (lines[i][0] == '?')
+			check_lookup(set, keys, nkeys, lines[i] + 1);
+	for (i = 0; i < nkeys && i < MAXEDGES; i++) {
+		const char *k = keys[i], *body = k + (k[0] == '.'), *dot;
+
+		check_lookup(set, keys, nkeys, body);
+		snprintf(buf, sizeof(buf), "sub.%s", body);
+		check_lookup(set, keys, nkeys, buf);
+		snprintf(buf, sizeof(buf), "a.b.%s", body);
+		check_lookup(set, keys, nkeys, buf);
+		if ((dot = strchr(body, '.')) != NULL)
+			check_lookup(set, keys, nkeys, dot + 1);
+	}
+	domset_free(set);
+	free(text);
+	return 0;
+}
