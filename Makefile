@@ -100,6 +100,13 @@ $(B)/bench/scale: $(B)/bench/scale.o $(B)/bench/listgen.o $(CORE_OBJS)
 bench-scale: $(B)/bench/scale
 	$(B)/bench/scale
 
+# smtp-source through a throw-away Postfix: alone, with relaywarden, and
+# with the do-nothing filter when bench/nullfilter.c is in the tree (as
+# root; BED_PORT_* and E2E_* as bench/postfix-e2e says).
+bench-postfix: all $(B)/bench/scale \
+    $(if $(wildcard bench/nullfilter.c),$(B)/bench/nullfilter)
+	B=$(B) bench/postfix-e2e
+
 # libFuzzer targets (tests/fuzz/fuzz_*.c), built by clang in build/fuzz/
 # against the core objects, all with ASan and UBSan. "make fuzz" runs each
 # for FUZZ_TIME seconds, "make fuzz-brief" for FUZZ_BRIEF_TIME (make test
@@ -203,4 +210,5 @@ clean:
 	      tests/check_relaywarden bench/*.o bench/scale
 
 .PHONY: all check check-san check-valgrind fuzz fuzz-build fuzz-bins fuzz-brief \
-	test demo deps install uninstall clean bench-scale
+	test demo deps install uninstall clean bench-scale \
+	bench-postfix
