@@ -8,6 +8,7 @@
  */
 #include <arpa/inet.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -21,7 +22,8 @@
  */
 #define A_CTL	0x01	/* control: 0x00-0x1f, 0x7f */
 #define A_LABEL	0x02	/* in a domain label: letters, digits, '-', '_', 8-bit (U-labels) */
-#define A_UPPER	0x04	/* 'A'-'Z' (also A_LABEL) */
+#define A_UPPER	0x20	/* 'A'-'Z' (also A_LABEL); 0x20 is the bit that
+			 * makes an ASCII capital small: c | (cls[c] & A_UPPER) */
 #define A_SCAN	0x08	/* matters to the address scan: '"', '@', ' ', '<', '>' */
 #define A_ROUTE	0x10	/* sender-specified routing in a local part: '@', '%', '!' */
 
@@ -67,10 +69,64 @@ is_ctl(unsigned char c)
 	return (cls[c] & A_CTL) != 0;
 }
 
+/*
+ * Eight bytes at a time, for the two scans that look at every byte of an
+ * address and find nothing in almost all of them. The tests are the
+ * classic ones ("Bit Twiddling Hacks": haszero, hasless); each is exact
+ * as a yes/no answer, because a borrow only starts at a byte that is
+ * itself a hit. tests/check_addr.c puts every byte value at every offset.
+ */
+#define ONES	UINT64_C(0x0101010101010101)
+#define HIGHS	UINT64_C(0x8080808080808080)
+
+static uint64_t
+load8(const char *p)
+{
+	uint64_t w;
+
+	memcpy(&w, p, 8);
+	return w;
+}
+
+/* Non-zero when a byte of w equals c. */
+static uint64_t
+has_byte(uint64_t w, unsigned char c)
+{
+	w ^= ONES * c;
+	return (w - ONES) & ~w & HIGHS;
+}
+
+/* Non-zero when a byte of w is a control byte (< 0x20, or 0x7f). */
+static uint64_t
+has_ctl8(uint64_t w)
+{
+	return ((w - ONES * 0x20) & ~w & HIGHS) | has_byte(w, 0x7f);
+}
+
+/* Non-zero when a byte of w matters to the address scan (A_SCAN). */
+static uint64_t
+has_scan8(uint64_t w)
+{
+	return has_byte(w, '"') | has_byte(w, '@') | has_byte(w, ' ') |
+	    has_byte(w, '<') | has_byte(w, '>');
+}
+
+static bool
+has_ctl(const char *p, const char *end)
+{
+	for (; end - p >= 8; p += 8)
+		if (has_ctl8(load8(p)))
+			return true;
+	for (; p < end; p++)
+		if (is_ctl((unsigned char)*p))
+			return true;
+	return false;
+}
+
 static char
 lower(char c)
 {
-	return (cls[(unsigned char)c] & A_UPPER) ? (char)(c - 'A' + 'a') : c;
+	return (char)((unsigned char)c | (cls[(unsigned char)c] & A_UPPER));
 }
 
 const char *
@@ -90,25 +146,33 @@ addr_domain_normalize(const char *in, size_t len, char *out)
 		return "domain longer than 255 bytes";
 
 	if (in[0] != '[') {
-		/* A name: lower case and check each label in one pass. */
-		label = 0;
+		/*
+		 * A name: lower case and check in one pass. A label's length
+		 * is looked at only where it ends or where a byte is refused;
+		 * a label over 63 bytes is still reported before anything
+		 * wrong that comes after its 63rd byte, as a byte-by-byte
+		 * count would.
+		 */
+		label = 0;			/* where the current label starts */
 		for (i = 0; i < len; i++) {
 			unsigned char c = (unsigned char)in[i];
+			unsigned char k = cls[c];
 
-			out[i] = lower((char)c);
-			if (c == '.') {
-				if (label == 0)
-					return "empty label in domain";
-				label = 0;
+			out[i] = (char)(c | (k & A_UPPER));
+			if (k & A_LABEL)
 				continue;
-			}
-			if (!(cls[c] & A_LABEL))
-				return "bad character in domain";
-			if (++label > 63)
+			if (i - label > 63)
 				return "domain label longer than 63 bytes";
+			if (c != '.')
+				return "bad character in domain";
+			if (i == label)
+				return "empty label in domain";
+			label = i + 1;
 		}
 		out[len] = '\0';
-		if (label == 0)
+		if (len - label > 63)
+			return "domain label longer than 63 bytes";
+		if (len == label)
 			return "empty label in domain";	/* "example.org.." */
 		return NULL;
 	}
@@ -207,9 +271,8 @@ addr_parse(const char *text, struct addr *out)
 	if (len > ADDR_PATH_MAX)
 		return ADDR_TOO_LONG;
 	end = s + len;
-	for (p = s; p < end; p++)
-		if (is_ctl((unsigned char)*p))
-			return ADDR_BAD_SYNTAX;
+	if (has_ctl(s, end))
+		return ADDR_BAD_SYNTAX;
 
 	if (len > 0 && *s == '<') {
 		if (end[-1] != '>' || len < 2)
@@ -234,29 +297,36 @@ addr_parse(const char *text, struct addr *out)
 	}
 	local = s;
 
-	for (p = s; p < end; p++) {
-		unsigned char c = (unsigned char)*p;
+	for (p = s; p < end;) {
+		const char *stop;
 
-		/* Most bytes are plain: nothing to do outside quotes. */
-		if (!quoted && !(cls[c] & A_SCAN))
-			continue;
-		if (escaped) {
-			escaped = false;
-			continue;
+		/* Most bytes are plain: skip whole words of them outside
+		 * quotes, then look at the next (up to) 8 one by one. */
+		while (!quoted && end - p >= 8 && !has_scan8(load8(p)))
+			p += 8;
+		for (stop = end - p > 8 ? p + 8 : end; p < stop; p++) {
+			unsigned char c = (unsigned char)*p;
+
+			if (!quoted && !(cls[c] & A_SCAN))
+				continue;
+			if (escaped) {
+				escaped = false;
+				continue;
+			}
+			if (quoted) {
+				if (c == '\\')
+					escaped = true;
+				else if (c == '"')
+					quoted = false;
+				continue;
+			}
+			if (c == '"')
+				quoted = true;
+			else if (c == '@')
+				at = p;
+			else if (c == ' ' || c == '<' || c == '>')
+				return ADDR_BAD_SYNTAX;
 		}
-		if (quoted) {
-			if (c == '\\')
-				escaped = true;
-			else if (c == '"')
-				quoted = false;
-			continue;
-		}
-		if (c == '"')
-			quoted = true;
-		else if (c == '@')
-			at = p;
-		else if (c == ' ' || c == '<' || c == '>')
-			return ADDR_BAD_SYNTAX;
 	}
 	if (quoted || escaped)
 		return ADDR_BAD_SYNTAX;
