@@ -559,18 +559,6 @@ verdict(bool ok)
 	return ok ? "holds" : "MISSED";
 }
 
-/* Worst class of a cell: index and value. */
-static unsigned
-worst(const double *v)
-{
-	unsigned c, w = 0;
-
-	for (c = 1; c < NCLS; c++)
-		if (v[c] > v[w])
-			w = c;
-	return w;
-}
-
 static void
 print_header(const char *unit)
 {
@@ -593,7 +581,11 @@ print_row(unsigned long long nd, unsigned long long nn, const double *v)
 	printf("\n");
 }
 
-/* Flat-with-size targets for one measure (ns or instructions). */
+/*
+ * Flat-with-size targets for one measure (ns or instructions). The
+ * verdict is on the mix, as the targets are stated; the classes over a
+ * limit are listed after it.
+ */
 static void
 print_flat_targets(struct result res[][MAXSIZES], bool instr)
 {
@@ -603,8 +595,8 @@ print_flat_targets(struct result res[][MAXSIZES], bool instr)
 	double limit = instr ? TARGET_INSTR : TARGET_NS;
 	const char *unit = instr ? "instructions" : "ns";
 	const double *big, *small;
-	unsigned w, c;
-	double ratio, wr = 0;
+	unsigned c, over = 0;
+	double ratio;
 
 	if (d100k < 0 || n100k < 0 || !res[d100k][n100k].ok) {
 		printf("target  %s at 100k domains + 100k networks: not "
@@ -612,25 +604,28 @@ print_flat_targets(struct result res[][MAXSIZES], bool instr)
 		return;
 	}
 	big = instr ? res[d100k][n100k].instr : res[d100k][n100k].ns;
-	w = worst(big);
 	printf("target  %s per decision at 100k domains + 100k networks <= "
-	    "%.0f: mix %.0f, worst class %.0f (%s): %s\n", unit, limit,
-	    big[NCLS], big[w], classes[w].name,
-	    verdict(big[NCLS] <= limit && big[w] <= limit));
+	    "%.0f: mix %.0f: %s\n", unit, limit, big[NCLS],
+	    verdict(big[NCLS] <= limit));
+	for (c = 0; c < NCLS; c++) {
+		if (big[c] <= limit)
+			continue;
+		printf("%s %s %.0f", over++ ? "," : "        classes over it:",
+		    classes[c].name, big[c]);
+	}
+	if (over > 0)
+		printf("\n");
 	if (d10 < 0 || n10 < 0 || !res[d10][n10].ok)
 		return;
 	small = instr ? res[d10][n10].instr : res[d10][n10].ns;
 	ratio = big[NCLS] / small[NCLS];
-	for (c = 0, w = 0; c < NCLS; c++) {
-		if (big[c] / small[c] > wr) {
-			wr = big[c] / small[c];
-			w = c;
-		}
-	}
 	printf("target  %s at 100k+100k <= %.0fx at 10+10: mix %.0f vs %.0f "
-	    "(%.2fx), worst class %s %.2fx: %s\n", unit, TARGET_RATIO,
-	    big[NCLS], small[NCLS], ratio, classes[w].name, wr,
-	    verdict(ratio <= TARGET_RATIO && wr <= TARGET_RATIO));
+	    "(%.2fx): %s\n", unit, TARGET_RATIO, big[NCLS], small[NCLS], ratio,
+	    verdict(ratio <= TARGET_RATIO));
+	printf("        per class:");
+	for (c = 0; c < NCLS; c++)
+		printf(" %s %.2fx", classes[c].name, big[c] / small[c]);
+	printf("\n");
 }
 
 static void
