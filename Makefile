@@ -94,6 +94,27 @@ check-valgrind: $(B)/tests/check_relaywarden
 	    --leak-check=full --errors-for-leak-kinds=definite,indirect \
 	    $(abspath $(B))/tests/check_relaywarden
 
+# Benchmarks (bench/). They print figures and are not pass/fail tests,
+# but stop with an error when their own setup fails.
+BENCH_HEADERS = $(wildcard bench/*.h)
+$(B)/bench/%.o: bench/%.c $(HEADERS) $(BENCH_HEADERS)
+	@mkdir -p $(@D)
+	$(CC) $(RW_CFLAGS) $(CFLAGS) -Imilter -c -o $@ $<
+
+$(B)/bench/scale: $(B)/bench/scale.o $(B)/bench/listgen.o $(CORE_OBJS)
+	$(CC) $(RW_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# Load time, memory, ns and instructions per decision, 10 to 1M entries.
+bench-scale: $(B)/bench/scale
+	$(B)/bench/scale
+
+# smtp-source through a throw-away Postfix: alone, with relaywarden, and
+# with the do-nothing filter when bench/nullfilter.c is in the tree (as
+# root; BED_PORT_* and E2E_* as bench/postfix-e2e says).
+bench-postfix: all $(B)/bench/scale \
+    $(if $(wildcard bench/nullfilter.c),$(B)/bench/nullfilter)
+	B=$(B) bench/postfix-e2e
+
 # libFuzzer targets (tests/fuzz/fuzz_*.c), built by clang in build/fuzz/
 # against the core objects, all with ASan and UBSan. "make fuzz" runs each
 # for FUZZ_TIME seconds, "make fuzz-brief" for FUZZ_BRIEF_TIME (make test
@@ -161,6 +182,9 @@ $(B)/bench/logsink: bench/logsink.c
 bench-milter: all $(BENCH_BINS)
 	bench/milter-bench
 
+# Every benchmark (as root): figures, not pass/fail.
+bench: bench-milter bench-scale bench-postfix
+
 # Debian packages to build, run and test (as root: "sudo make deps").
 # Postfix is preseeded to "No configuration" when it is not installed yet,
 # so that installing it starts no mail server; the tests run their own
@@ -219,8 +243,8 @@ uninstall:
 
 clean:
 	rm -rf build milter/*.o milter/relaywarden tests/*.o tests/suites.inc \
-	      tests/check_relaywarden $(BENCH_BINS)
+	      tests/check_relaywarden $(BENCH_BINS) bench/*.o bench/scale
 
 .PHONY: all check check-san check-san-integration check-valgrind fuzz \
 	fuzz-build fuzz-bins fuzz-brief test demo deps install uninstall clean \
-	bench-bins bench-milter
+	bench bench-bins bench-milter bench-scale bench-postfix

@@ -8,29 +8,125 @@
  */
 #include <arpa/inet.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "addr.h"
 
+/*
+ * One class byte per octet, so that each loop below spends one table
+ * load per byte instead of a chain of comparisons (these loops are most
+ * of a decision's cost). tests/check_addr.c checks every byte value
+ * against the rules written out plainly.
+ */
+#define A_CTL	0x01	/* control: 0x00-0x1f, 0x7f */
+#define A_LABEL	0x02	/* in a domain label: letters, digits, '-', '_', 8-bit (U-labels) */
+#define A_UPPER	0x20	/* 'A'-'Z' (also A_LABEL); 0x20 is the bit that
+			 * makes an ASCII capital small: c | (cls[c] & A_UPPER) */
+#define A_SCAN	0x08	/* matters to the address scan: '"', '@', ' ', '<', '>' */
+#define A_ROUTE	0x10	/* sender-specified routing in a local part: '@', '%', '!' */
+
+#define C_	A_CTL
+#define L_	A_LABEL
+#define U_	(A_LABEL | A_UPPER)
+#define S_	A_SCAN
+#define R_	A_ROUTE
+static const unsigned char cls[256] = {
+/* 0x00 */ C_, C_, C_, C_, C_, C_, C_, C_, C_, C_, C_, C_, C_, C_, C_, C_,
+/* 0x10 */ C_, C_, C_, C_, C_, C_, C_, C_, C_, C_, C_, C_, C_, C_, C_, C_,
+/* ' ' ! " # $ % & ' ( ) * + , - . / */
+	   S_, R_, S_, 0,  0,  R_, 0,  0,  0,  0,  0,  0,  0,  L_, 0,  0,
+/* 0-9 : ; < = > ? */
+	   L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, 0,  0,  S_, 0,  S_, 0,
+/* @ A-O */
+	   S_|R_, U_, U_, U_, U_, U_, U_, U_, U_, U_, U_, U_, U_, U_, U_, U_,
+/* P-Z [ \ ] ^ _ */
+	   U_, U_, U_, U_, U_, U_, U_, U_, U_, U_, U_, 0,  0,  0,  0,  L_,
+/* ` a-o */
+	   0,  L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_,
+/* p-z { | } ~ DEL */
+	   L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, 0,  0,  0,  0,  C_,
+/* 0x80-0xff */
+	   L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_,
+	   L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_,
+	   L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_,
+	   L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_,
+	   L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_,
+	   L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_,
+	   L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_,
+	   L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_,
+};
+#undef C_
+#undef L_
+#undef U_
+#undef S_
+#undef R_
+
 static bool
 is_ctl(unsigned char c)
 {
-	return c < 0x20 || c == 0x7f;
+	return (cls[c] & A_CTL) != 0;
+}
+
+/*
+ * Eight bytes at a time, for the two scans that look at every byte of an
+ * address and find nothing in almost all of them. The tests are the
+ * classic ones ("Bit Twiddling Hacks": haszero, hasless); each is exact
+ * as a yes/no answer, because a borrow only starts at a byte that is
+ * itself a hit. tests/check_addr.c puts every byte value at every offset.
+ */
+#define ONES	UINT64_C(0x0101010101010101)
+#define HIGHS	UINT64_C(0x8080808080808080)
+
+static uint64_t
+load8(const char *p)
+{
+	uint64_t w;
+
+	memcpy(&w, p, 8);
+	return w;
+}
+
+/* Non-zero when a byte of w equals c. */
+static uint64_t
+has_byte(uint64_t w, unsigned char c)
+{
+	w ^= ONES * c;
+	return (w - ONES) & ~w & HIGHS;
+}
+
+/* Non-zero when a byte of w is a control byte (< 0x20, or 0x7f). */
+static uint64_t
+has_ctl8(uint64_t w)
+{
+	return ((w - ONES * 0x20) & ~w & HIGHS) | has_byte(w, 0x7f);
+}
+
+/* Non-zero when a byte of w matters to the address scan (A_SCAN). */
+static uint64_t
+has_scan8(uint64_t w)
+{
+	return has_byte(w, '"') | has_byte(w, '@') | has_byte(w, ' ') |
+	    has_byte(w, '<') | has_byte(w, '>');
+}
+
+static bool
+has_ctl(const char *p, const char *end)
+{
+	for (; end - p >= 8; p += 8)
+		if (has_ctl8(load8(p)))
+			return true;
+	for (; p < end; p++)
+		if (is_ctl((unsigned char)*p))
+			return true;
+	return false;
 }
 
 static char
 lower(char c)
 {
-	return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
-}
-
-/* Letters, digits, '-', '_' (seen in real host names), 8-bit (UTF-8 U-labels). */
-static bool
-is_label_byte(unsigned char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-	    c == '_' || c >= 0x80;
+	return (char)((unsigned char)c | (cls[(unsigned char)c] & A_UPPER));
 }
 
 const char *
@@ -38,7 +134,9 @@ addr_domain_normalize(const char *in, size_t len, char *out)
 {
 	char tmp[INET6_ADDRSTRLEN + 8];
 	unsigned char buf[16];
-	size_t i, label;
+	const char *body;
+	size_t i, label, blen;
+	bool nul;
 
 	if (len > 0 && in[len - 1] == '.')
 		len--;
@@ -46,65 +144,73 @@ addr_domain_normalize(const char *in, size_t len, char *out)
 		return "empty domain";
 	if (len > ADDR_DOMAIN_MAX)
 		return "domain longer than 255 bytes";
-	for (i = 0; i < len; i++)
-		out[i] = lower(in[i]);
-	out[len] = '\0';
 
-	if (out[0] == '[') {
-		/* RFC 5321 4.1.3 address literal: [IPv4] or [IPv6:addr]. */
-		const char *body = out + 1;
-		size_t blen = len - 1;
+	if (in[0] != '[') {
+		/*
+		 * A name: lower case and check in one pass. A label's length
+		 * is looked at only where it ends or where a byte is refused;
+		 * a label over 63 bytes is still reported before anything
+		 * wrong that comes after its 63rd byte, as a byte-by-byte
+		 * count would.
+		 */
+		label = 0;			/* where the current label starts */
+		for (i = 0; i < len; i++) {
+			unsigned char c = (unsigned char)in[i];
+			unsigned char k = cls[c];
 
-		if (len < 3 || out[len - 1] != ']')
-			return "unterminated address literal";
-		blen--;
-		/* inet_pton() reads to a NUL: one inside the literal would
-		 * hide what follows it. */
-		bool nul = memchr(body, '\0', blen) != NULL;
-
-		if (blen > 5 && memcmp(body, "ipv6:", 5) == 0) {
-			if (nul || blen - 5 >= sizeof(tmp))
-				return "bad IPv6 address literal";
-			memcpy(tmp, body + 5, blen - 5);
-			tmp[blen - 5] = '\0';
-			if (inet_pton(AF_INET6, tmp, buf) != 1)
-				return "bad IPv6 address literal";
-			/* One spelling per address, so that a listed literal and
-			 * a recipient's match however each was written. */
-			if (inet_ntop(AF_INET6, buf, tmp, sizeof(tmp)) == NULL)
-				return "bad IPv6 address literal";
-			snprintf(out, ADDR_DOMAIN_MAX + 1, "[IPv6:%s]", tmp);
-			return NULL;
+			out[i] = (char)(c | (k & A_UPPER));
+			if (k & A_LABEL)
+				continue;
+			if (i - label > 63)
+				return "domain label longer than 63 bytes";
+			if (c != '.')
+				return "bad character in domain";
+			if (i == label)
+				return "empty label in domain";
+			label = i + 1;
 		}
-		if (memchr(body, ':', blen) != NULL)
-			return "bad address literal: write IPv6 ones as "
-			    "[IPv6:2001:db8::1]";
-		if (nul || blen >= sizeof(tmp))
-			return "bad IPv4 address literal";
-		memcpy(tmp, body, blen);
-		tmp[blen] = '\0';
-		if (inet_pton(AF_INET, tmp, buf) != 1)
-			return "bad IPv4 address literal";
+		out[len] = '\0';
+		if (len - label > 63)
+			return "domain label longer than 63 bytes";
+		if (len == label)
+			return "empty label in domain";	/* "example.org.." */
 		return NULL;
 	}
 
-	label = 0;
-	for (i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)out[i];
-
-		if (c == '.') {
-			if (label == 0)
-				return "empty label in domain";
-			label = 0;
-			continue;
-		}
-		if (!is_label_byte(c))
-			return "bad character in domain";
-		if (++label > 63)
-			return "domain label longer than 63 bytes";
+	/* RFC 5321 4.1.3 address literal: [IPv4] or [IPv6:addr]. */
+	for (i = 0; i < len; i++)
+		out[i] = lower(in[i]);
+	out[len] = '\0';
+	if (len < 3 || out[len - 1] != ']')
+		return "unterminated address literal";
+	body = out + 1;
+	blen = len - 2;
+	/* inet_pton() reads to a NUL: one inside the literal would hide
+	 * what follows it. */
+	nul = memchr(body, '\0', blen) != NULL;
+	if (blen > 5 && memcmp(body, "ipv6:", 5) == 0) {
+		if (nul || blen - 5 >= sizeof(tmp))
+			return "bad IPv6 address literal";
+		memcpy(tmp, body + 5, blen - 5);
+		tmp[blen - 5] = '\0';
+		if (inet_pton(AF_INET6, tmp, buf) != 1)
+			return "bad IPv6 address literal";
+		/* One spelling per address, so that a listed literal and a
+		 * recipient's match however each was written. */
+		if (inet_ntop(AF_INET6, buf, tmp, sizeof(tmp)) == NULL)
+			return "bad IPv6 address literal";
+		snprintf(out, ADDR_DOMAIN_MAX + 1, "[IPv6:%s]", tmp);
+		return NULL;
 	}
-	if (label == 0)
-		return "empty label in domain";	/* "example.org.." */
+	if (memchr(body, ':', blen) != NULL)
+		return "bad address literal: write IPv6 ones as "
+		    "[IPv6:2001:db8::1]";
+	if (nul || blen >= sizeof(tmp))
+		return "bad IPv4 address literal";
+	memcpy(tmp, body, blen);
+	tmp[blen] = '\0';
+	if (inet_pton(AF_INET, tmp, buf) != 1)
+		return "bad IPv4 address literal";
 	return NULL;
 }
 
@@ -134,6 +240,18 @@ skip_route(const char *s, const char *end)
 	return NULL;
 }
 
+/* *out = *a, the domain only up to its NUL. */
+static void
+copy_out(struct addr *out, const struct addr *a)
+{
+	memcpy(out->domain, a->domain, strlen(a->domain) + 1);
+	out->qualified = a->qualified;
+	out->routing = a->routing;
+	out->literal = a->literal;
+	out->source_route = a->source_route;
+	out->postmaster = a->postmaster;
+}
+
 enum addr_status
 addr_parse(const char *text, struct addr *out)
 {
@@ -142,16 +260,19 @@ addr_parse(const char *text, struct addr *out)
 	size_t len;
 	struct addr a;
 
-	memset(&a, 0, sizeof(a));
+	/* Not memset: a decision is a few hundred instructions and the
+	 * domain buffer alone is 256 bytes. copy_out() copies what is set. */
+	a.domain[0] = '\0';
+	a.qualified = a.routing = a.literal = a.source_route =
+	    a.postmaster = false;
 	/* Bound the scan before anything else: a hostile 10 MB argument costs
 	 * no more than a short one. */
 	len = strnlen(text, ADDR_PATH_MAX + 1);
 	if (len > ADDR_PATH_MAX)
 		return ADDR_TOO_LONG;
 	end = s + len;
-	for (p = s; p < end; p++)
-		if (is_ctl((unsigned char)*p))
-			return ADDR_BAD_SYNTAX;
+	if (has_ctl(s, end))
+		return ADDR_BAD_SYNTAX;
 
 	if (len > 0 && *s == '<') {
 		if (end[-1] != '>' || len < 2)
@@ -176,26 +297,36 @@ addr_parse(const char *text, struct addr *out)
 	}
 	local = s;
 
-	for (p = s; p < end; p++) {
-		unsigned char c = (unsigned char)*p;
+	for (p = s; p < end;) {
+		const char *stop;
 
-		if (escaped) {
-			escaped = false;
-			continue;
+		/* Most bytes are plain: skip whole words of them outside
+		 * quotes, then look at the next (up to) 8 one by one. */
+		while (!quoted && end - p >= 8 && !has_scan8(load8(p)))
+			p += 8;
+		for (stop = end - p > 8 ? p + 8 : end; p < stop; p++) {
+			unsigned char c = (unsigned char)*p;
+
+			if (!quoted && !(cls[c] & A_SCAN))
+				continue;
+			if (escaped) {
+				escaped = false;
+				continue;
+			}
+			if (quoted) {
+				if (c == '\\')
+					escaped = true;
+				else if (c == '"')
+					quoted = false;
+				continue;
+			}
+			if (c == '"')
+				quoted = true;
+			else if (c == '@')
+				at = p;
+			else if (c == ' ' || c == '<' || c == '>')
+				return ADDR_BAD_SYNTAX;
 		}
-		if (quoted) {
-			if (c == '\\')
-				escaped = true;
-			else if (c == '"')
-				quoted = false;
-			continue;
-		}
-		if (c == '"')
-			quoted = true;
-		else if (c == '@')
-			at = p;
-		else if (c == ' ' || c == '<' || c == '>')
-			return ADDR_BAD_SYNTAX;
 	}
 	if (quoted || escaped)
 		return ADDR_BAD_SYNTAX;
@@ -213,7 +344,7 @@ addr_parse(const char *text, struct addr *out)
 		a.routing = memchr(local, '%', n) != NULL ||
 		    memchr(local, '!', n) != NULL || memchr(local, '@', n) != NULL;
 		a.source_route = route;
-		*out = a;
+		copy_out(out, &a);
 		return ADDR_OK;
 	}
 
@@ -224,7 +355,7 @@ addr_parse(const char *text, struct addr *out)
 	/* Any routing character in the local part, quoted or not: "a%b",
 	 * "b!a", "\"a@b\"" and "a@b" (of "a@b@c") all make some MTA forward. */
 	for (p = local; p < at; p++) {
-		if (*p == '@' || *p == '%' || *p == '!') {
+		if (cls[(unsigned char)*p] & A_ROUTE) {
 			a.routing = true;
 			break;
 		}
@@ -235,6 +366,6 @@ addr_parse(const char *text, struct addr *out)
 	a.qualified = true;
 	a.literal = a.domain[0] == '[';
 	a.source_route = route;
-	*out = a;
+	copy_out(out, &a);
 	return ADDR_OK;
 }

@@ -8,6 +8,13 @@
  * slot. This keeps a million entries to a few tens of bytes each instead
  * of a malloc'd string and a pointer per entry.
  *
+ * Most lookups are misses (a remote domain, and the parent domains of a
+ * local one, which are probed for ".wildcard" entries), so a bitmap of
+ * 16 bits per table slot, set at the hash of every entry, answers most
+ * misses from memory that stays in cache; only a set bit leads to the
+ * table and the arena, and a match is always confirmed by comparing
+ * the names.
+ *
  * Both the entries here and the recipient domains looked up are
  * normalised by addr_domain_normalize(), so the two sides of a
  * comparison are spelled the same way.
@@ -32,7 +39,13 @@ struct domset {
 	struct dslot	*slots;
 	size_t		cap;		/* 0 or a power of two */
 	size_t		used;		/* distinct entries */
+	uint64_t	*filter;	/* cap << FILTER_SHIFT bits */
+	unsigned	fshift;		/* 64 - log2(filter bits) */
 };
+
+/* 16 filter bits per slot: 32..64 per entry at load 1/4..1/2, so about
+ * 1 miss in 30 gets past the filter. */
+#define FILTER_SHIFT	4
 
 /* Longest entry text shown in a message. */
 #define SHOWN_MAX	300
@@ -50,6 +63,7 @@ domset_free(struct domset *set)
 		return;
 	free(set->arena);
 	free(set->slots);
+	free(set->filter);
 	free(set);
 }
 
@@ -103,9 +117,11 @@ mix64(uint64_t x)
 
 /*
  * Eight bytes per multiply, then splitmix64's finaliser over the whole,
- * so that similar names ("host1.example.org", "host2...") spread.
+ * so that similar names ("host1.example.org", "host2...") spread. The
+ * slot keeps the low 32 bits (the table index comes from them); the
+ * filter takes the top bits.
  */
-static uint32_t
+static uint64_t
 str_hash(const char *s, size_t len)
 {
 	uint64_t h = (uint64_t)len * UINT64_C(0x9e3779b97f4a7c15), w;
@@ -116,8 +132,7 @@ str_hash(const char *s, size_t len)
 	}
 	w = 0;
 	memcpy(&w, s, len);
-	h = mix64(h ^ w ^ (uint64_t)len << 59);
-	return (uint32_t)(h ^ (h >> 32));
+	return mix64(h ^ w ^ (uint64_t)len << 59);
 }
 
 /* The slot holding key, or the empty slot where it would go. */
@@ -135,18 +150,45 @@ probe(const struct domset *set, const char *key, uint32_t hash)
 	}
 }
 
-/* Doubles the table; load stays at most 1/2 (see netset.c). */
+static bool
+filter_has(const struct domset *set, uint64_t hash)
+{
+	uint64_t bit = hash >> set->fshift;
+
+	return (set->filter[bit / 64] >> (bit % 64)) & 1;
+}
+
+static void
+filter_set(uint64_t *filter, unsigned fshift, uint64_t hash)
+{
+	uint64_t bit = hash >> fshift;
+
+	filter[bit / 64] |= UINT64_C(1) << (bit % 64);
+}
+
+/* Doubles the table and rebuilds the filter (the names are hashed again
+ * from the arena: the slots keep only 32 bits). Load stays at most 1/2
+ * (see netset.c). */
 static bool
 grow_table(struct domset *set)
 {
 	size_t ncap = set->cap == 0 ? 64 : set->cap * 2, i, mask = ncap - 1;
+	unsigned fshift = 64 - FILTER_SHIFT;
 	struct dslot *ns;
+	uint64_t *nf;
 
-	if (ncap > SIZE_MAX / sizeof(*ns) ||
+	for (i = ncap; i > 1; i >>= 1)
+		fshift--;
+	if (ncap > SIZE_MAX / sizeof(*ns) / 2 ||
 	    (ns = calloc(ncap, sizeof(*ns))) == NULL)
 		return false;
+	if ((nf = calloc(ncap << FILTER_SHIFT >> 6, sizeof(*nf))) == NULL) {
+		free(ns);
+		return false;
+	}
 	for (i = 0; i < set->cap; i++) {
 		const struct dslot *s = &set->slots[i];
+		const char *name;
 		size_t j;
 
 		if (s->off == 0)
@@ -154,9 +196,14 @@ grow_table(struct domset *set)
 		for (j = s->hash & mask; ns[j].off != 0; j = (j + 1) & mask)
 			;
 		ns[j] = *s;
+		name = set->arena + s->off;
+		filter_set(nf, fshift, str_hash(name, strlen(name)));
 	}
 	free(set->slots);
+	free(set->filter);
 	set->slots = ns;
+	set->filter = nf;
+	set->fshift = fshift;
 	set->cap = ncap;
 	return true;
 }
@@ -197,7 +244,7 @@ domset_add(struct domset *set, const char *entry, char *err, size_t errlen)
 	const char *body, *why;
 	struct dslot *s;
 	size_t len;
-	uint32_t hash;
+	uint64_t hash;
 	bool wild, toobig;
 
 	if (set == NULL)
@@ -233,7 +280,7 @@ domset_add(struct domset *set, const char *entry, char *err, size_t errlen)
 
 	hash = str_hash(key, len);
 	if (set->cap != 0) {
-		s = probe(set, key, hash);
+		s = probe(set, key, (uint32_t)hash);
 		if (s->off != 0)
 			return true;	/* duplicate */
 	}
@@ -245,9 +292,10 @@ domset_add(struct domset *set, const char *entry, char *err, size_t errlen)
 		return fail_plain(err, errlen, toobig ?
 		    "too many domains (over 4 GB of names)" : "out of memory");
 
-	s = probe(set, key, hash);
+	s = probe(set, key, (uint32_t)hash);
 	memcpy(set->arena + set->alen, key, len + 1);
-	s->hash = hash;
+	s->hash = (uint32_t)hash;
+	filter_set(set->filter, set->fshift, hash);
 	s->off = (uint32_t)set->alen;
 	set->alen += len + 1;
 	set->used++;
@@ -255,26 +303,31 @@ domset_add(struct domset *set, const char *entry, char *err, size_t errlen)
 }
 
 static bool
-has_key(const struct domset *set, const char *key)
+has_key(const struct domset *set, const char *key, size_t len)
 {
-	return probe(set, key, str_hash(key, strlen(key)))->off != 0;
+	uint64_t hash = str_hash(key, len);
+
+	return filter_has(set, hash) &&
+	    probe(set, key, (uint32_t)hash)->off != 0;
 }
 
 bool
 domset_contains(const struct domset *set, const char *domain)
 {
 	const char *p;
+	size_t len;
 
 	if (set == NULL || domain == NULL || set->used == 0)
 		return false;
-	if (has_key(set, domain))
+	len = strlen(domain);
+	if (has_key(set, domain, len))
 		return true;
 	/* An address literal matches only itself. */
 	if (domain[0] == '[')
 		return false;
 	/* "a.b.example.org": ".b.example.org", ".example.org", ".org". */
 	for (p = strchr(domain, '.'); p != NULL; p = strchr(p + 1, '.'))
-		if (has_key(set, p))
+		if (has_key(set, p, len - (size_t)(p - domain)))
 			return true;
 	return false;
 }

@@ -574,6 +574,158 @@ START_TEST(test_normalize_lengths)
 }
 END_TEST
 
+/*
+ * Every byte value in the local part and in the domain, against the
+ * rules written out plainly here (RFC 5321 and addr.h): whatever the
+ * parser's own character tables say, these must agree.
+ */
+static bool
+ref_ctl(unsigned c)
+{
+	return c < 0x20 || c == 0x7f;
+}
+
+static bool
+ref_label(unsigned c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9') || c == '-' || c == '_' || c >= 0x80;
+}
+
+START_TEST(test_every_byte)
+{
+	unsigned c = (unsigned)_i;		/* 1..255 */
+	char text[64], dom[64], want_dom[64], shown[256];
+	enum addr_status got, want;
+	unsigned wantf;
+	struct addr a;
+	const char *err;
+
+	/* In the local part: "<a?b@example.org>". */
+	snprintf(text, sizeof(text), "<a%cb@example.org>", (char)c);
+	if (ref_ctl(c) || c == ' ' || c == '<' || c == '>' || c == '"')
+		want = ADDR_BAD_SYNTAX;		/* '"': never closed */
+	else
+		want = ADDR_OK;
+	wantf = Q | (c == '@' || c == '%' || c == '!' ? R : 0);
+	got = addr_parse(text, &a);
+	ck_assert_msg(got == want, "byte 0x%02x in the local part: %s got %s, "
+	    "want %s", c, tu_show(text, shown, sizeof(shown)),
+	    status_name(got), status_name(want));
+	if (got == ADDR_OK)
+		ck_assert_msg(strcmp(a.domain, "example.org") == 0 &&
+		    flags_of(&a) == wantf, "byte 0x%02x in the local part: "
+		    "domain \"%s\" flags 0x%x, want \"example.org\" 0x%x", c,
+		    a.domain, flags_of(&a), wantf);
+
+	/* In the domain: "<user@ex?ample.org>". */
+	snprintf(text, sizeof(text), "<user@ex%cample.org>", (char)c);
+	snprintf(want_dom, sizeof(want_dom), "ex%cample.org",
+	    c >= 'A' && c <= 'Z' ? (char)(c + 32) : (char)c);
+	wantf = Q;
+	if (c == '@') {			/* the last '@' is the one */
+		want = ADDR_OK;
+		snprintf(want_dom, sizeof(want_dom), "ample.org");
+		wantf |= R;
+	} else if (ref_ctl(c) || !(ref_label(c) || c == '.')) {
+		want = ADDR_BAD_SYNTAX;
+	} else {
+		want = ADDR_OK;
+	}
+	got = addr_parse(text, &a);
+	ck_assert_msg(got == want, "byte 0x%02x in the domain: %s got %s, "
+	    "want %s", c, tu_show(text, shown, sizeof(shown)),
+	    status_name(got), status_name(want));
+	if (got == ADDR_OK)
+		ck_assert_msg(strcmp(a.domain, want_dom) == 0 &&
+		    flags_of(&a) == wantf, "byte 0x%02x in the domain: domain "
+		    "\"%s\" flags 0x%x, want \"%s\" 0x%x", c, a.domain,
+		    flags_of(&a), want_dom, wantf);
+
+	/* The normaliser alone (as local_domains entries go through it). */
+	snprintf(text, sizeof(text), "Ex%cample.Org", (char)c);
+	err = addr_domain_normalize(text, strlen(text), dom);
+	if (ref_label(c) || c == '.') {
+		snprintf(want_dom, sizeof(want_dom), "ex%cample.org",
+		    c >= 'A' && c <= 'Z' ? (char)(c + 32) : (char)c);
+		ck_assert_msg(err == NULL && strcmp(dom, want_dom) == 0,
+		    "byte 0x%02x: normalize got %s \"%s\", want \"%s\"", c,
+		    TU_S(err), err == NULL ? dom : "", want_dom);
+	} else {
+		ck_assert_msg(err != NULL, "byte 0x%02x: normalize accepted "
+		    "\"%s\"", c, tu_show(text, shown, sizeof(shown)));
+	}
+}
+END_TEST
+
+/*
+ * The same rules with the byte at every position of a longer local part
+ * and domain, so that each byte value is seen at every offset of the
+ * parser's 8-byte words.
+ */
+START_TEST(test_every_byte_everywhere)
+{
+	static const char local[] = "abcdefghijklmnopq";	/* 17 bytes */
+	static const char label[] = "rstuvwxyzabcdefgh";	/* 17 bytes */
+	unsigned c = (unsigned)_i, k;
+	char text[96], want_dom[64], shown[256];
+	enum addr_status got, want;
+	unsigned wantf;
+	struct addr a;
+
+	for (k = 0; k <= 17; k++) {
+		/* "<" local[0..k) c local[k..] "@" label ".org>" */
+		snprintf(text, sizeof(text), "<%.*s%c%s@%s.org>", (int)k, local,
+		    (char)c, local + k, label);
+		wantf = Q;
+		if (ref_ctl(c) || c == ' ' || c == '<' || c == '>' || c == '"' ||
+		    (c == '@' && k == 0))	/* "<@...": a bad source route */
+			want = ADDR_BAD_SYNTAX;
+		else
+			want = ADDR_OK;
+		if (c == '@' || c == '%' || c == '!')
+			wantf |= R;
+		got = addr_parse(text, &a);
+		ck_assert_msg(got == want, "byte 0x%02x at %u of the local part: "
+		    "%s got %s, want %s", c, k, tu_show(text, shown,
+		    sizeof(shown)), status_name(got), status_name(want));
+		if (got == ADDR_OK)
+			ck_assert_msg(strcmp(a.domain, "rstuvwxyzabcdefgh.org") == 0
+			    && flags_of(&a) == wantf, "byte 0x%02x at %u of the "
+			    "local part: domain \"%s\" flags 0x%x, want 0x%x", c,
+			    k, a.domain, flags_of(&a), wantf);
+
+		/* "<abc...@" label[0..k) c label[k..] ".org>" */
+		snprintf(text, sizeof(text), "<%s@%.*s%c%s.org>", local, (int)k,
+		    label, (char)c, label + k);
+		snprintf(want_dom, sizeof(want_dom), "%.*s%c%s.org", (int)k,
+		    label, c >= 'A' && c <= 'Z' ? (char)(c + 32) : (char)c,
+		    label + k);
+		wantf = Q;
+		if (c == '@') {		/* the last '@' starts the domain */
+			snprintf(want_dom, sizeof(want_dom), "%s.org", label + k);
+			want = k == 17 ? ADDR_BAD_SYNTAX : ADDR_OK;
+			wantf |= R;
+		} else if (c == '.') {	/* an empty label at either end */
+			want = k == 0 || k == 17 ? ADDR_BAD_SYNTAX : ADDR_OK;
+		} else if (ref_label(c)) {
+			want = ADDR_OK;
+		} else {
+			want = ADDR_BAD_SYNTAX;
+		}
+		got = addr_parse(text, &a);
+		ck_assert_msg(got == want, "byte 0x%02x at %u of the domain: %s "
+		    "got %s, want %s", c, k, tu_show(text, shown, sizeof(shown)),
+		    status_name(got), status_name(want));
+		if (got == ADDR_OK)
+			ck_assert_msg(strcmp(a.domain, want_dom) == 0 &&
+			    flags_of(&a) == wantf, "byte 0x%02x at %u of the "
+			    "domain: domain \"%s\" flags 0x%x, want \"%s\" 0x%x",
+			    c, k, a.domain, flags_of(&a), want_dom, wantf);
+	}
+}
+END_TEST
+
 Suite *
 addr_suite(void)
 {
@@ -584,6 +736,8 @@ addr_suite(void)
 	tcase_add_test(tc, test_out_untouched_on_error);
 	tcase_add_loop_test(tc, test_lengths, 0, NCASES(len_cases));
 	tcase_add_test(tc, test_huge);
+	tcase_add_loop_test(tc, test_every_byte, 1, 256);
+	tcase_add_loop_test(tc, test_every_byte_everywhere, 1, 256);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("normalize");

@@ -1,10 +1,12 @@
 /*
  * netset: every accepted pattern form, every refused one with its exact
  * message (the admin reads these), first match with exclusions, the
- * IPv4-mapped folding, and a large generated set.
+ * IPv4-mapped folding, a large generated set, and random overlapping
+ * sets against a linear first-match scan.
  */
 #include <arpa/inet.h>
 #include <check.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -504,6 +506,115 @@ START_TEST(test_big)
 }
 END_TEST
 
+/*
+ * Random sets in small address spaces (so that networks nest and
+ * overlap, with many prefix lengths and exclusions) against a linear
+ * first-match scan: whatever the storage does, the answer must be the
+ * one a reading of the list from the top gives.
+ */
+struct lin_pat {
+	int	family;
+	uint8_t	bytes[16];
+	unsigned plen;
+	bool	exclude;
+};
+
+static uint64_t
+lin_rand(uint64_t *state)
+{
+	uint64_t x = (*state += UINT64_C(0x9e3779b97f4a7c15));
+
+	x = (x ^ (x >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+	x = (x ^ (x >> 27)) * UINT64_C(0x94d049bb133111eb);
+	return x ^ (x >> 31);
+}
+
+/* 10.0.0.0/16 or 2001:db8::/112 with random low 16 bits. */
+static void
+lin_addr(uint64_t *st, int family, uint8_t b[16])
+{
+	uint64_t r = lin_rand(st);
+
+	memset(b, 0, 16);
+	if (family == AF_INET) {
+		b[0] = 10;
+		b[2] = (uint8_t)r;
+		b[3] = (uint8_t)(r >> 8);
+	} else {
+		b[0] = 0x20;
+		b[1] = 0x01;
+		b[2] = 0x0d;
+		b[3] = 0xb8;
+		b[14] = (uint8_t)r;
+		b[15] = (uint8_t)(r >> 8);
+	}
+}
+
+static bool
+lin_in(const struct lin_pat *p, const struct netaddr *a)
+{
+	unsigned full = p->plen / 8, rest = p->plen % 8;
+
+	if (p->family != a->family || memcmp(p->bytes, a->bytes, full) != 0)
+		return false;
+	return rest == 0 || ((p->bytes[full] ^ a->bytes[full]) &
+	    (0xffu << (8 - rest))) == 0;
+}
+
+START_TEST(test_against_linear)
+{
+	enum { NPAT = 300, NCLIENT = 5000 };
+	static struct lin_pat pats[NPAT];
+	uint64_t st = UINT64_C(0x5ca1e) + (uint64_t)_i;
+	struct netset *set = netset_new();
+	char text[96], addr[INET6_ADDRSTRLEN], err[512];
+	int k, j;
+
+	ck_assert(set != NULL);
+	for (k = 0; k < NPAT; k++) {
+		struct lin_pat *p = &pats[k];
+		uint64_t r = lin_rand(&st);
+		unsigned total, bit;
+
+		p->family = r % 3 == 0 ? AF_INET6 : AF_INET;
+		total = p->family == AF_INET ? 32 : 128;
+		/* Mostly the last 16 bits' lengths, some shorter ones. */
+		p->plen = (r >> 8) % 8 == 0 ? (unsigned)((r >> 16) % (total + 1))
+		    : total - (unsigned)((r >> 16) % 17);
+		p->exclude = (r >> 32) % 10 < 3;
+		lin_addr(&st, p->family, p->bytes);
+		for (bit = p->plen; bit < total; bit++)
+			p->bytes[bit / 8] &= (uint8_t)~(0x80u >> (bit % 8));
+		inet_ntop(p->family, p->bytes, addr, sizeof(addr));
+		snprintf(text, sizeof(text), "%s%s%s%s/%u", p->exclude ? "!" :
+		    "", p->family == AF_INET6 ? "[" : "", addr,
+		    p->family == AF_INET6 ? "]" : "", p->plen);
+		ck_assert_msg(netset_add(set, text, err, sizeof(err)),
+		    "set %d pattern %d \"%s\" refused: %s", _i, k, text, err);
+	}
+	for (j = 0; j < NCLIENT; j++) {
+		struct netaddr a;
+		bool got, want = false;
+
+		memset(&a, 0, sizeof(a));
+		a.family = j % 3 == 0 ? AF_INET6 : AF_INET;
+		lin_addr(&st, a.family, a.bytes);
+		for (k = 0; k < NPAT; k++) {
+			if (lin_in(&pats[k], &a)) {
+				want = !pats[k].exclude;
+				break;
+			}
+		}
+		got = netset_contains(set, &a);
+		inet_ntop(a.family, a.bytes, addr, sizeof(addr));
+		ck_assert_msg(got == want, "set %d client %s: got %s, want %s "
+		    "(first matching pattern %d)", _i, addr, got ? "match" :
+		    "no match", want ? "match" : "no match", k);
+	}
+	netset_free(set);
+}
+END_TEST
+
 Suite *netset_suite(void);
 
 Suite *
@@ -522,6 +633,7 @@ netset_suite(void)
 	tc = tcase_create("netset_big");
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_big);
+	tcase_add_loop_test(tc, test_against_linear, 0, 8);
 	suite_add_tcase(s, tc);
 	return s;
 }
