@@ -1,10 +1,12 @@
 -- logs.lua - no client or MTA value can add a line, a key or a control
 -- byte to relaywarden's log. Each hostile payload goes through every
 -- field that reaches the decision line (sender, recipient, {auth_authen},
--- {daemon_port}, {tls_version}, {i}) and through the HELO name (which is
--- not logged at all); the test asserts the exact line: one line, the
--- fixed keys in their order, every byte outside printable ASCII, space,
--- '"' and '\' escaped.
+-- {daemon_port}, {tls_version}, {i}), through {client_addr} (not an
+-- address: "client=-", and the value only in the warning) and through
+-- the warnings; the test asserts the exact line: one line, the fixed keys
+-- in their order, every byte outside printable ASCII, space, '"' and '\'
+-- escaped. (The HELO name never reaches relaywarden: it asks for no HELO
+-- event; raw.lua sends one anyway.)
 local rw = dofile(lib .. "/rw.lua")
 local run_cases = dofile(lib .. "/cases.lua")
 
@@ -69,9 +71,9 @@ for _, p in ipairs(PAYLOADS) do
 	add({ name = "queue-id-" .. name, connect = P25,
 	    rcpts = { { "<x@remote.example>", R, { "i", raw } } },
 	    log = { L({ qid = shown }) } })
-	-- The HELO name never reaches the log.
-	add({ name = "helo-" .. name, connect = P25, helo = raw,
-	    rcpts = { { "<x@remote.example>", R } }, log = { L({}) } })
+	-- {client_addr}: not an address, so no client address, no match.
+	add({ name = "client-addr-" .. name, connect = P25, client_addr = raw,
+	    rcpts = { { "<x@remote.example>", R } }, log = { L({ client = "-" }) } })
 end
 
 -- The first unknown-listener session also logs the warning (at most once
@@ -88,6 +90,19 @@ rw.check_log("warning-escaped/log", off, {
 	.. "unknown_listener = smtp; add it to one of them in the relaywarden "
 	.. "configuration",
 	L({ port = "2\\x0d\\x0a5" }) })
+
+-- Likewise the first unusable {client_addr}, whose warning shows it.
+off = rw.mark()
+conn = rw.session(nil, P25, { client_addr =
+    "a\r\nrelaywarden[1]: NOQUEUE: listener=smtp client=192.0.2.1 decision=accept" })
+rw.check_reply("client-warning-escaped/mail", rw.mail(conn, "<a@remote.example>"), C)
+rw.check_reply("client-warning-escaped/rcpt", rw.rcpt(conn, "<x@remote.example>"), R)
+mt.disconnect(conn)
+rw.check_log("client-warning-escaped/log", off, {
+	"warning: {client_addr} is not an address (a\\x0d\\x0arelaywarden[1]:"
+	.. "\\x20NOQUEUE:\\x20listener=smtp\\x20client=192.0.2.1\\x20"
+	.. "decision=accept): this client cannot relay by my_networks",
+	L({ client = "-" }) })
 
 run_cases(rw, cases)
 rw.done()

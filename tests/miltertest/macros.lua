@@ -1,7 +1,9 @@
 -- macros.lua - macros missing, empty, odd or long, as Postfix never sends
--- them (values up to miltertest's 1 kB; 10 kB ones: see long-values in
--- README.md). Each gets the decision the README promises, and the log line
--- shows what came, escaped, and marked "\..." when cut.
+-- them (values up to miltertest's 1 kB; 10 kB ones: raw.lua). Every
+-- session also carries {client_addr} 203.0.113.7 with the connect macros,
+-- as Postfix sends it (client addresses: client.lua). Each gets the
+-- decision the README promises, and the log line shows what came,
+-- escaped, and marked "\..." when cut.
 local rw = dofile(lib .. "/rw.lua")
 local run_cases = dofile(lib .. "/cases.lua")
 
@@ -40,8 +42,8 @@ run_cases(rw, {
 		.. "applying unknown_listener = smtp. Postfix before 3.2 or an "
 		.. "MTA that ignores smfi_setsymlist needs, in main.cf: "
 		.. "milter_connect_macros = j {daemon_name} {daemon_addr} "
-		.. "{daemon_port} v _ (Sendmail: confMILTER_MACROS_CONNECT); see "
-		.. "conf/postfix-main.cf.snippet",
+		.. "{daemon_port} {client_addr} v _ (Sendmail: "
+		.. "confMILTER_MACROS_CONNECT); see conf/postfix-main.cf.snippet",
 		relay_denied({}) } },
 	{ name = "port-empty", connect = { "{daemon_port}", "" }, rcpts = {
 		{ "<x@remote.example>", SMFIR_REPLYCODE } },
@@ -69,8 +71,10 @@ run_cases(rw, {
 	{ name = "port-587-crlf", connect = { "{daemon_port}", "587\r\n" },
 		rcpts = { { "<x@remote.example>", SMFIR_REPLYCODE } },
 		log = { relay_denied({ port = "587\\x0d\\x0a" }) } },
-	{ name = "port-1000-digits", connect = { "{daemon_port}",
-		string.rep("0", 997) .. "587" },
+	-- (960 bytes: with {client_addr}, the packet stays within
+	-- miltertest's 1 kB; raw.lua sends 10 kB.)
+	{ name = "port-960-digits", connect = { "{daemon_port}",
+		string.rep("0", 957) .. "587" },
 		rcpts = { { "<x@remote.example>", SMFIR_REPLYCODE } },
 		log = { relay_denied({ port = string.rep("0", 507) .. "\\..." }) } },
 	-- Submission by port: TLS, then authentication, are required; an
@@ -94,6 +98,24 @@ run_cases(rw, {
 		rcpts = { { "<x@remote.example>", SMFIR_CONTINUE } },
 		log = { authenticated({ listener = "submission", port = "587",
 		    tls = "TLSv1.3", auth = "user1@bluemind.loc" }) } },
+	-- TLS as the HELO macros say it (no HELO event is asked for: they are
+	-- read at MAIL FROM), for a client that sent STARTTLS and EHLO, and
+	-- as the MAIL macros say it, for one that sent no second EHLO.
+	{ name = "submission-tls-at-helo", connect = { "{daemon_port}", "587" },
+		helo = TLS, mail = { "{auth_authen}", "user1" },
+		rcpts = { { "<x@remote.example>", SMFIR_CONTINUE } },
+		log = { authenticated({ listener = "submission", port = "587",
+		    tls = "TLSv1.3", auth = "user1" }) } },
+	{ name = "submission-tls-at-mail-only",
+		connect = { "{daemon_port}", "587" },
+		mail = { "{tls_version}", "TLSv1.2", "{auth_authen}", "user1" },
+		rcpts = { { "<x@remote.example>", SMFIR_CONTINUE } },
+		log = { authenticated({ listener = "submission", port = "587",
+		    tls = "TLSv1.2", auth = "user1" }) } },
+	{ name = "submission-tls-at-helo-no-auth",
+		connect = { "{daemon_port}", "587" }, helo = TLS,
+		mail_reply = SMFIR_REPLYCODE,
+		log = { mail_refused({ port = "587", tls = "TLSv1.3" }, "auth_required") } },
 	-- Any non-empty {tls_version} is TLS (the MTA did the handshake).
 	{ name = "tls-version-odd", connect = { "{daemon_port}", "465" },
 		mail = { "{tls_version}", "SSLv2 \"odd\"", "{auth_authen}", "u" },
@@ -123,8 +145,8 @@ run_cases(rw, {
 		connect = { "{daemon_name}", "originating" },
 		rcpts = { { "<x@remote.example>", SMFIR_REPLYCODE } },
 		log = { relay_denied({}) } },
-	{ name = "name-1000", connect = { "{daemon_name}",
-		"ORIGINATING" .. string.rep("x", 989) },
+	{ name = "name-960", connect = { "{daemon_name}",
+		"ORIGINATING" .. string.rep("x", 949) },
 		rcpts = { { "<x@remote.example>", SMFIR_REPLYCODE } },
 		log = { relay_denied({}) } },
 	-- The port is tried first; a garbled port falls back to the name.

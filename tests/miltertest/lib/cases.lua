@@ -4,9 +4,13 @@
 --   run_cases(rw, { case, ... })
 -- A case:
 --   name     unique, shown in "ok NAME/step"
---   ip       client address for mt.conninfo ("unspec": no known family)
+--   ip       client address (default 203.0.113.7): sent as {client_addr}
+--            in Postfix's form, or on the CONNECT path in the connect
+--            event ("unspec": no known family)
+--   client_addr  the {client_addr} value sent instead (false: none)
+--   connect_path true: the MTA offers no SMFIF_SETSYMLIST (rw.session)
 --   connect  list of connect-stage macros (name, value, ...)
---   helo     HELO name (default client.example)
+--   helo     list of HELO-stage macros
 --   mail     list of MAIL-stage macros
 --   from     MAIL FROM argument (default <a@remote.example>)
 --   mail_reply  SMFIR_CONTINUE (default) or SMFIR_REPLYCODE
@@ -18,8 +22,9 @@ local function run_cases(rw, cases)
 	for _, c in ipairs(cases) do
 		local off = rw.mark()
 		local ok, err = pcall(function()
-			local conn = rw.session(c.ip or "203.0.113.7", c.connect,
-			    c.helo)
+			local conn = rw.session(c.ip, c.connect, {
+			    client_addr = c.client_addr, helo_macros = c.helo,
+			    connect_path = c.connect_path })
 			local r = rw.mail(conn, c.from or "<a@remote.example>", c.mail)
 			rw.check_reply(c.name .. "/mail-reply", r,
 			    c.mail_reply or SMFIR_CONTINUE)

@@ -117,20 +117,71 @@ function rw.check_log(name, off, want)
 end
 
 -- --- sessions -----------------------------------------------------------
--- Opens a milter session: connect macros (a list of name, value, ...;
--- nil: none), then the connection information (ip "unspec": unknown
--- family), then HELO. Raises an error when the milter does not answer.
-function rw.session(ip, connect_macros, helo)
+-- Actions an MTA offers at negotiation: all (miltertest's default, with
+-- SMFIF_SETSYMLIST: Postfix 2.5+, Sendmail 8.14+), or all but
+-- SMFIF_SETSYMLIST (an MTA that cannot take macro lists; relaywarden
+-- then asks for the CONNECT event).
+rw.ACTIONS_NO_SYMLIST = 0xFF
+
+-- The client address as Postfix writes {client_addr}: IPv6 as
+-- "IPv6:...", IPv4 as is.
+function rw.client_addr(ip)
+	if string.find(ip, ":", 1, true) then return "IPv6:" .. ip end
+	return ip
+end
+
+-- Opens a milter session as an MTA does, and raises an error when the
+-- milter does not answer or negotiates other steps than it should.
+--   ip              the client address (default 203.0.113.7)
+--   connect_macros  connect-stage macros (a list name, value, ...; nil:
+--                   none)
+--   o.client_addr   the {client_addr} sent with them: a string as is,
+--                   false for none; by default rw.client_addr(ip), as
+--                   Postfix sends it, except on the CONNECT path
+--   o.helo_macros   HELO-stage macros (sent even with no HELO event)
+--   o.connect_path  true: offer no SMFIF_SETSYMLIST, so that relaywarden
+--                   asks for CONNECT; ip then goes in the connect event
+--                   ("unspec": no known address family)
+-- With SMFIF_SETSYMLIST offered, relaywarden must decline the CONNECT
+-- and HELO events (SMFIP_NOCONNECT, SMFIP_NOHELO): the MTA then sends
+-- only the stages' macros, as here. Without it, it must decline HELO
+-- only. (Debian's miltertest takes mt.negotiate(conn, version, steps,
+-- actions), in that order, whatever its man page says.)
+function rw.session(ip, connect_macros, o)
+	o = o or {}
+	ip = ip or "203.0.113.7"
 	local conn = mt.connect(socket, 20, 0.1)
 	if conn == nil then error("mt.connect(" .. socket .. ") failed") end
-	assert(mt.negotiate(conn, nil, nil, nil) == nil, "negotiate failed")
-	if connect_macros and #connect_macros > 0 then
-		assert(mt.macro(conn, SMFIC_CONNECT,
-		    table.unpack(connect_macros)) == nil, "connect macros")
+	local actions = o.connect_path and rw.ACTIONS_NO_SYMLIST or nil
+	assert(mt.negotiate(conn, nil, nil, actions) == nil, "negotiate failed")
+	if mt.test_option(conn, SMFIP_NOCONNECT) ~= not o.connect_path then
+		error("SMFIP_NOCONNECT " .. (o.connect_path and "" or "not ") ..
+		    "negotiated")
 	end
-	assert(mt.conninfo(conn, "client.example", ip) == nil, "conninfo failed")
-	assert(mt.getreply(conn) == SMFIR_CONTINUE, "connect not continued")
-	assert(mt.helo(conn, helo or "client.example") == nil, "helo failed")
+	if not mt.test_option(conn, SMFIP_NOHELO) then
+		error("SMFIP_NOHELO not negotiated")
+	end
+	local cm = {}
+	for _, v in ipairs(connect_macros or {}) do cm[#cm + 1] = v end
+	local ca = o.client_addr
+	if ca == nil and not o.connect_path then ca = rw.client_addr(ip) end
+	if ca then
+		cm[#cm + 1] = "{client_addr}"
+		cm[#cm + 1] = ca
+	end
+	if #cm > 0 then
+		assert(mt.macro(conn, SMFIC_CONNECT, table.unpack(cm)) == nil,
+		    "connect macros")
+	end
+	if o.connect_path then
+		assert(mt.conninfo(conn, "client.example", ip) == nil,
+		    "conninfo failed")
+		assert(mt.getreply(conn) == SMFIR_CONTINUE, "connect not continued")
+	end
+	if o.helo_macros and #o.helo_macros > 0 then
+		assert(mt.macro(conn, SMFIC_HELO, table.unpack(o.helo_macros)) == nil,
+		    "helo macros")
+	end
 	return conn
 end
 
@@ -175,9 +226,10 @@ end
 
 -- Runs one milter-raw session. cmds: a list of commands, each a list
 -- whose first element is the command word and the rest its arguments as
--- raw strings. Returns the list of output lines ("reply c", "reply y
--- TEXT", "closed", "timeout").
-function rw.raw(cmds)
+-- raw strings; actions: those the MTA offers (default all, with
+-- SMFIF_SETSYMLIST). Returns the list of output lines ("reply c", "reply
+-- y TEXT", "skipped", "closed", "timeout", ...).
+function rw.raw(cmds, actions)
 	local path = os.tmpname()
 	local f = assert(io.open(path, "wb"))
 	for _, c in ipairs(cmds) do
@@ -187,7 +239,8 @@ function rw.raw(cmds)
 	end
 	f:close()
 	local p = assert(io.popen("perl '" .. lib .. "/milter-raw' --socket '"
-	    .. socket .. "' <'" .. path .. "' 2>&1"))
+	    .. socket .. "'" .. (actions and string.format(" --actions %x",
+	    actions) or "") .. " <'" .. path .. "' 2>&1"))
 	local out = {}
 	for l in p:lines() do out[#out + 1] = l end
 	p:close()
