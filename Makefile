@@ -104,7 +104,7 @@ fuzz-build:
 	$(MAKE) B=build/fuzz CC=$(FUZZ_CC) \
 	    CFLAGS='-O1 -g $(FUZZ_SAN) -fsanitize=fuzzer-no-link' fuzz-bins
 fuzz-bins: $(FUZZ_TARGETS:%=$(B)/tests/fuzz/fuzz_%)
-$(B)/tests/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_OBJS) \
+$(B)/tests/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(wildcard tests/fuzz/*.h) $(FUZZ_OBJS) \
     $(HEADERS) milter/conf.c
 	@mkdir -p $(@D)
 	$(CC) $(RW_CFLAGS) $(CRYPTO_CFLAGS) -O1 -g $(FUZZ_SAN) -fsanitize=fuzzer \
