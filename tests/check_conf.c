@@ -617,6 +617,65 @@ static const struct bad_case bad_cases[] = {
 	    F ":19: socket_group \"-\" is not a user or group name\n"
 	    F ":20: socket_mode must be octal, at most 4 digits, with no access "
 	    "for others (e.g. 0660), not \"0777\"\n" },
+	/* Found by fuzz_conf: the file's bytes were echoed raw, so a
+	 * config error could carry a terminal escape or a line break into
+	 * the terminal of "relaywarden -n" or into syslog. Every quoted
+	 * value is now shown with control and 8-bit bytes, '"' and '\' as
+	 * \xHH. */
+	{ "control byte in an unknown key", "mo\x1b" "de = monitor\n",
+	    { { NULL, NULL } }, F ":1: unknown setting \"mo\\x1bde\"\n" },
+	{ "8-bit bytes in an enum", "mode = \xc3\xa9nforce\n", { { NULL, NULL } },
+	    F ":1: mode must be enforce or monitor, not \"\\xc3\\xa9nforce\"\n" },
+	{ "quotes in a bool", "log_accepts = \"yes\"\n", { { NULL, NULL } },
+	    F ":1: log_accepts must be no or yes, not \"\\x22yes\\x22\"\n" },
+	{ "escape sequence in a port", "smtp_ports = 2\x1b[2J5\n",
+	    { { NULL, NULL } },
+	    F ":1: smtp_ports: bad port \"2\\x1b[2J5\": a port is a number from "
+	    "1 to 65535\n" },
+	{ "control byte in a listener name", "submission_ports = 587 "
+	    "ORIG\x01INATING\n", { { NULL, NULL } },
+	    F ":1: submission_ports: bad listener \"ORIG\\x01INATING\": give a "
+	    "port number or a {daemon_name} value (letters, digits, '.', '-', "
+	    "'_')\n" },
+	{ "DEL in a facility", "syslog_facility = mail\x7f\n",
+	    { { NULL, NULL } },
+	    F ":1: syslog_facility must be mail, daemon, user or local0 to "
+	    "local7, not \"mail\\x7f\"\n" },
+	{ "control byte in milter_socket", "milter_socket = inet:88\x01" "99\n",
+	    { { NULL, NULL } },
+	    F ":1: milter_socket \"inet:88\\x0199\": write inet:PORT@HOST, e.g. "
+	    "inet:8899@127.0.0.1\n" },
+	{ "8-bit byte in user", "user = r\xffoot\n", { { NULL, NULL } },
+	    F ":1: user \"r\\xffoot\" is not a user or group name\n" },
+	{ "control byte in pid_file", "pid_file = rw\x01.pid\n",
+	    { { NULL, NULL } },
+	    F ":1: pid_file must be an absolute file path, not \"rw\\x01.pid\"\n" },
+	{ "control byte in socket_mode", "socket_mode = 06\x01" "60\n",
+	    { { NULL, NULL } },
+	    F ":1: socket_mode must be octal, at most 4 digits, with no access "
+	    "for others (e.g. 0660), not \"06\\x0160\"\n" },
+	{ "control byte in a list file path",
+	    "local_domains = @DIR@/no\x1b" "ne\n", { { NULL, NULL } },
+	    F ":1: cannot read list file \"@DIR@/no\\x1bne\": No such file or "
+	    "directory\n" },
+	{ "control byte in a nested list file path",
+	    "local_domains = @DIR@/domains\n",
+	    { { "domains", "a.example\n/etc/\x01x\n" }, { NULL, NULL } },
+	    "@DIR@/domains:2: list files do not nest: \"/etc/\\x01x\" must be "
+	    "listed in the main file\n" },
+	{ "8-bit bytes in a list file name",
+	    "local_domains = @DIR@/dom\xc3\xa9" "s\n",
+	    { { "dom\xc3\xa9" "s", "a.example\nbad..example\n" },
+	      { NULL, NULL } },
+	    "@DIR@/dom\\xc3\\xa9s:2: local_domains: bad domain \"bad..example\": "
+	    "empty label in domain\n" },
+	{ "a long bad value is cut", "mode = "
+	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	    "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb\n",
+	    { { NULL, NULL } },
+	    F ":1: mode must be enforce or monitor, not "
+	    "\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	    "...\"\n" },
 	{ "a list file error beside main file errors",
 	    "local_domains = @DIR@/domains\nnope = 1\n",
 	    { { "domains", "ok.example\nbad!domain OK\n" }, { NULL, NULL } },
