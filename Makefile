@@ -119,7 +119,14 @@ fuzz-brief: fuzz-build
 # driven by swaks.
 test: check check-san check-valgrind all fuzz-brief
 	tests/rc/run
+	tests/sendmail/run
 	tests/integration/run
+	tests/integration/stop
+
+# A throw-away Postfix with relaywarden attached, a few real mails through
+# its three listeners, the decision lines (as root; see tests/integration).
+demo: all
+	tests/integration/demo
 
 # Debian packages to build, run and test (as root: "sudo make deps").
 # Postfix is preseeded to "No configuration" when it is not installed yet,
@@ -127,7 +134,7 @@ test: check check-san check-valgrind all fuzz-brief
 # throw-away instance.
 BUILD_DEPS = build-essential pkg-config libmilter-dev libcidr-dev libssl-dev
 TEST_DEPS = check valgrind systemd postfix swaks sasl2-bin libsasl2-modules openssl \
-	    libnet-ssleay-perl \
+	    libnet-ssleay-perl miltertest sendmail-cf m4 \
 	    perl procps iproute2 \
 	    clang libclang-rt-dev llvm
 deps:
@@ -152,6 +159,8 @@ install: all
 	    $(DESTDIR)$(SYSCONFDIR)/relaywarden/relaywarden.conf.example
 	install -m 644 conf/postfix-main.cf.snippet \
 	    $(DESTDIR)$(SYSCONFDIR)/relaywarden/postfix-main.cf.snippet
+	install -m 644 conf/sendmail.mc \
+	    $(DESTDIR)$(SYSCONFDIR)/relaywarden/sendmail.mc
 	[ -e $(DESTDIR)$(SYSCONFDIR)/relaywarden/relaywarden.conf ] || \
 	    install -m 644 conf/relaywarden.conf \
 	    $(DESTDIR)$(SYSCONFDIR)/relaywarden/relaywarden.conf
@@ -171,6 +180,7 @@ uninstall:
 	    $(DESTDIR)$(MANDIR)/man5/relaywarden.conf.5 \
 	    $(DESTDIR)$(SYSCONFDIR)/relaywarden/relaywarden.conf.example \
 	    $(DESTDIR)$(SYSCONFDIR)/relaywarden/postfix-main.cf.snippet \
+	    $(DESTDIR)$(SYSCONFDIR)/relaywarden/sendmail.mc \
 	    $(DESTDIR)$(SYSTEMDDIR)/relaywarden.service \
 	    $(DESTDIR)$(SYSCONFDIR)/init.d/relaywarden
 
@@ -179,4 +189,4 @@ clean:
 	      tests/check_relaywarden
 
 .PHONY: all check check-san check-valgrind fuzz fuzz-build fuzz-bins fuzz-brief \
-	test deps install uninstall clean
+	test demo deps install uninstall clean

@@ -45,6 +45,16 @@ struct conn {
 	char		from[MACRO_MAX];
 };
 
+/*
+ * Stop accounting. Debian's libmilter is built with its worker pool
+ * (_FFR_WORKERS_POOL), whose controller quits with the listener at a
+ * stop: a session waiting for its next command is never served again,
+ * and smfi_main() returns without waiting for anything. What can still
+ * end well is a callback already running; glue_drain() waits for those.
+ */
+static atomic_ulong sessions;	/* connect .. close */
+static atomic_uint running;	/* callbacks that answer, in progress */
+
 /* Copies a macro (or "" when absent), cut to MACRO_MAX - 1 bytes. */
 static void
 macro(SMFICTX *ctx, const char *name, char *dst)
@@ -83,7 +93,7 @@ rw_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 }
 
 static sfsistat
-rw_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *hostaddr)
+on_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *hostaddr)
 {
 	struct conn *c = calloc(1, sizeof(*c));
 
@@ -104,7 +114,9 @@ rw_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *hostaddr)
 	if (smfi_setpriv(ctx, c) != MI_SUCCESS) {
 		snap_release(c->snap);
 		free(c);
+		return SMFIS_CONTINUE;
 	}
+	atomic_fetch_add(&sessions, 1);
 	return SMFIS_CONTINUE;
 }
 
@@ -206,7 +218,7 @@ request(const struct conn *c, struct policy_request *req, const char *rcpt)
 }
 
 static sfsistat
-rw_envfrom(SMFICTX *ctx, char **argv)
+on_envfrom(SMFICTX *ctx, char **argv)
 {
 	struct conn *c = smfi_getpriv(ctx);
 	struct policy_request req;
@@ -228,7 +240,7 @@ rw_envfrom(SMFICTX *ctx, char **argv)
 }
 
 static sfsistat
-rw_envrcpt(SMFICTX *ctx, char **argv)
+on_envrcpt(SMFICTX *ctx, char **argv)
 {
 	struct conn *c = smfi_getpriv(ctx);
 	struct policy_request req;
@@ -239,6 +251,40 @@ rw_envrcpt(SMFICTX *ctx, char **argv)
 	request(c, &req, argv[0] != NULL ? argv[0] : "");
 	policy_eval(snap_policy(c->snap), &req, &v);
 	return answer(ctx, c, snap_policy(c->snap), &v, req.rcpt);
+}
+
+/* The callbacks that answer, counted in "running". */
+static sfsistat
+rw_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *hostaddr)
+{
+	sfsistat r;
+
+	atomic_fetch_add(&running, 1);
+	r = on_connect(ctx, hostname, hostaddr);
+	atomic_fetch_sub(&running, 1);
+	return r;
+}
+
+static sfsistat
+rw_envfrom(SMFICTX *ctx, char **argv)
+{
+	sfsistat r;
+
+	atomic_fetch_add(&running, 1);
+	r = on_envfrom(ctx, argv);
+	atomic_fetch_sub(&running, 1);
+	return r;
+}
+
+static sfsistat
+rw_envrcpt(SMFICTX *ctx, char **argv)
+{
+	sfsistat r;
+
+	atomic_fetch_add(&running, 1);
+	r = on_envrcpt(ctx, argv);
+	atomic_fetch_sub(&running, 1);
+	return r;
 }
 
 static sfsistat
@@ -261,6 +307,7 @@ rw_close(SMFICTX *ctx)
 		snap_release(c->snap);
 		free(c);
 		(void)smfi_setpriv(ctx, NULL);
+		atomic_fetch_sub(&sessions, 1);
 	}
 	return SMFIS_CONTINUE;
 }
@@ -300,4 +347,16 @@ int
 glue_run(void)
 {
 	return smfi_main() == MI_SUCCESS ? 0 : 1;
+}
+
+void
+glue_drain(unsigned seconds, unsigned long *open, unsigned *busy)
+{
+	const struct timespec tick = { 0, 10 * 1000 * 1000 };
+	unsigned long n;
+
+	for (n = 0; atomic_load(&running) > 0 && n < seconds * 100UL; n++)
+		nanosleep(&tick, NULL);
+	*busy = atomic_load(&running);
+	*open = atomic_load(&sessions);
 }

@@ -24,4 +24,12 @@ bool	glue_open(const char *conn, char *err, size_t errlen);
  * clean stop. */
 int	glue_run(void);
 
+/*
+ * After glue_run(): waits up to seconds for the callbacks in progress to
+ * answer. Returns in *open the sessions libmilter left open (their MTA
+ * applies its milter_default_action to their next command) and in *busy
+ * the callbacks still running.
+ */
+void	glue_drain(unsigned seconds, unsigned long *open, unsigned *busy);
+
 #endif

@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,9 @@
 #endif
 
 static const char *conf_path = RW_CONF_DEFAULT;
+
+/* At stop, how long callbacks in progress get to give their answer. */
+#define STOP_WAIT	10
 
 static void
 usage(void)
@@ -74,10 +78,16 @@ log_policy(const char *what, const struct policy *p)
 	    p->mode == MODE_MONITOR ? "monitor" : "enforce");
 }
 
+/* Set before the stop signal wakes the reload thread. */
+static atomic_bool stopping;
+
 /*
  * SIGUSR1 reloads (libmilter's own signal thread takes SIGHUP, SIGTERM
  * and SIGINT as "stop"). The new policy is built with no lock held; a
- * broken file keeps the old policy and logs every error.
+ * broken file keeps the old policy and logs every error. The thread is
+ * stopped with "stopping" and a SIGUSR1 of its own, never cancelled:
+ * cancelling it inside sigwait() is what AddressSanitizer trips on
+ * (google/sanitizers#1399), and a cancel could cut a reload in half.
  */
 static void *
 reload_thread(void *arg)
@@ -90,11 +100,10 @@ reload_thread(void *arg)
 		struct policy *p;
 		size_t i;
 
-		pthread_setcancelstate(PTHREAD_CANCEL_ENABLE, NULL);
 		if (sigwait(set, &sig) != 0)
 			continue;
-		/* A stop must not cut a reload in half (leaks, a lost lock). */
-		pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, NULL);
+		if (atomic_load(&stopping))
+			break;
 		p = conf_load(conf_path, &errs);
 		if (p == NULL) {
 			for (i = 0; i < errs.n; i++)
@@ -181,6 +190,8 @@ main(int argc, char *argv[])
 	const char *unix_path = NULL;
 	char *pid_file = NULL;
 	bool pid_written = false;
+	unsigned long open;
+	unsigned busy;
 	int ch, status;
 
 	while ((ch = getopt(argc, argv, "c:fnqVh")) != -1) {
@@ -258,16 +269,23 @@ main(int argc, char *argv[])
 	}
 
 	status = glue_run();
-	log_msg(LOG_INFO, "stopping");
-	pthread_cancel(reloader);
+	glue_drain(STOP_WAIT, &open, &busy);
+	if (busy > 0)
+		log_msg(LOG_WARNING, "stopping: %u answer(s) still pending after "
+		    "%d s", busy, STOP_WAIT);
+	log_msg(LOG_INFO, "stopping: %lu session(s) left open; the MTA applies "
+	    "its milter_default_action to their next command", open);
+	atomic_store(&stopping, true);
+	pthread_kill(reloader, SIGUSR1);
 	pthread_join(reloader, NULL);
 	snap_shutdown();
 	/* libmilter leaves a unix socket behind in some builds; the files
 	 * are ours to remove (their directory is ours after the drop). */
-	if (unix_path != NULL)
-		(void)unlink(unix_path);
-	if (pid_written)
-		(void)unlink(pid_file);
+	if (unix_path != NULL && unlink(unix_path) != 0 && errno != ENOENT)
+		log_msg(LOG_WARNING, "cannot remove %s: %m", unix_path);
+	if (pid_written && unlink(pid_file) != 0 && errno != ENOENT)
+		log_msg(LOG_WARNING, "cannot remove %s: %m (put pid_file in a "
+		    "directory of its own, which is then made for user)", pid_file);
 	free(pid_file);
 	log_close();
 	return status;
