@@ -119,6 +119,7 @@ fuzz-brief: fuzz-build
 # driven by swaks.
 test: check check-san check-valgrind all fuzz-brief
 	tests/rc/run
+	tests/reload/run
 	tests/sendmail/run
 	tests/integration/run
 	tests/integration/stop
