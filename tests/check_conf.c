@@ -766,6 +766,7 @@ static const struct long_case long_cases[] = {
 	{ "list line of CONF_LINE_MAX bytes", true, CONF_LINE_MAX, true },
 	{ "list line of CONF_LINE_MAX + 1 bytes", true, CONF_LINE_MAX + 1,
 	    false },
+	{ "list line of 1 MB", true, 1024 * 1024, false },
 };
 
 START_TEST(test_long_line)
