@@ -119,19 +119,23 @@ struct file {
 	char	*text;
 	size_t	len;
 	unsigned nlines;
+	ino_t	ino;
 };
 
 static void
 write_file(struct file *f)
 {
 	char path[128];
+	struct stat st;
 	FILE *fp;
 	size_t i;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, f->name);
 	if ((fp = fopen(path, "w")) == NULL ||
-	    fwrite(f->text, 1, f->len, fp) != f->len || fclose(fp) != 0)
+	    fwrite(f->text, 1, f->len, fp) != f->len || fclose(fp) != 0 ||
+	    stat(path, &st) != 0)
 		abort();
+	f->ino = st.st_ino;
 	f->nlines = 0;
 	for (i = 0; i < f->len; i++)
 		f->nlines += f->text[i] == '\n';
@@ -139,26 +143,32 @@ write_file(struct file *f)
 		f->nlines++;
 }
 
-/* "FILE:LINE: message" or "FILE: message", FILE one of ours. */
+/* "FILE:LINE: message" or "FILE: message", FILE one of ours (by inode:
+ * the text may name it "@DIR@//l0" or "@DIR@/d/../l0"). */
 static void
 check_error(const char *msg, const struct file *files, size_t nfiles)
 {
-	const char *name, *p;
+	const char *p;
+	char path[512];
 	unsigned long line = 0;
 	size_t i, nlen;
+	struct stat st;
 
 	FZ_CHECK(fz_printable(msg), "error with a byte outside printable "
 	    "ASCII: \"%s\"", msg);
 	FZ_CHECK(strncmp(msg, dir, dirlen) == 0 && msg[dirlen] == '/',
 	    "error not about one of the files: \"%s\"", msg);
-	name = msg + dirlen + 1;
-	nlen = strcspn(name, ":");
+	nlen = strcspn(msg, ":");
+	FZ_CHECK(nlen < sizeof(path), "file name of %zu bytes", nlen);
+	memcpy(path, msg, nlen);
+	path[nlen] = '\0';
+	FZ_CHECK(stat(path, &st) == 0, "error names a file that is not there: "
+	    "\"%s\"", msg);
 	for (i = 0; i < nfiles; i++)
-		if (strlen(files[i].name) == nlen &&
-		    strncmp(files[i].name, name, nlen) == 0)
+		if (files[i].ino == st.st_ino)
 			break;
 	FZ_CHECK(i < nfiles, "error names an unknown file: \"%s\"", msg);
-	p = name + nlen;
+	p = msg + nlen;
 	FZ_CHECK(*p == ':', "no ':' after the file name: \"%s\"", msg);
 	p++;
 	if (*p >= '0' && *p <= '9') {
