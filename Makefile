@@ -115,8 +115,8 @@ fuzz-brief: fuzz-build
 	tests/fuzz/run -t $(FUZZ_BRIEF_TIME) $(FUZZ_TARGETS)
 
 # Everything: unit tests (plain, sanitizers, valgrind), a short fuzz of
-# every target, the rc files against the real binary, then a real Postfix
-# driven by swaks.
+# every target, the rc files and reloads of bad list files against the
+# real binary, then a real Postfix driven by swaks.
 test: check check-san check-valgrind all fuzz-brief
 	tests/rc/run
 	tests/reload/run
