@@ -215,8 +215,10 @@ check_policy(const struct policy *p)
 	for (i = 0; i < p->nlisteners; i++) {
 		const struct listener_entry *a = &p->listeners[i];
 
+		/* A word that starts with a digit is a port, never a name. */
 		FZ_CHECK((a->port >= 1 && a->port <= 65535 && a->name == NULL) ||
-		    (a->port == 0 && a->name != NULL && a->name[0] != '\0'),
+		    (a->port == 0 && a->name != NULL && a->name[0] != '\0' &&
+		    !(a->name[0] >= '0' && a->name[0] <= '9')),
 		    "listener %zu: port %u name %s", i, a->port,
 		    a->name ? a->name : "(null)");
 		for (j = 0; j < i; j++) {
