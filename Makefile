@@ -81,6 +81,14 @@ check: $(B)/tests/check_relaywarden $(B)/milter/relaywarden
 check-san:
 	$(MAKE) B=build/san CFLAGS='-O1 -g $(SAN_FLAGS)' \
 	    LDFLAGS='$(SAN_FLAGS)' check
+# The milter-protocol tests and the Postfix suite once more, against the
+# daemon built with AddressSanitizer and UBSan (build/san/): each fails on
+# any sanitizer report in the daemon's log.
+check-san-integration:
+	$(MAKE) B=build/san CFLAGS='-O1 -g $(SAN_FLAGS)' \
+	    LDFLAGS='$(SAN_FLAGS)' all
+	RW_BIN=$(CURDIR)/build/san/milter/relaywarden tests/miltertest/run
+	BED_RW_BIN=$(CURDIR)/build/san/milter/relaywarden tests/integration/run
 check-valgrind: $(B)/tests/check_relaywarden
 	cd tests && CK_FORK=no valgrind -q --error-exitcode=1 \
 	    --leak-check=full --errors-for-leak-kinds=definite,indirect \
@@ -116,13 +124,18 @@ fuzz-brief: fuzz-build
 
 # Everything: unit tests (plain, sanitizers, valgrind), a short fuzz of
 # every target, the rc files and reloads of bad list files against the
-# real binary, then a real Postfix driven by swaks.
+# real binary, the milter-protocol tests, the Sendmail fragment, a real
+# Postfix driven by swaks, then the milter-protocol tests and the Postfix
+# suite again against the sanitizer build of the daemon.
 test: check check-san check-valgrind all fuzz-brief
 	tests/rc/run
 	tests/reload/run
+	tests/miltertest/run
 	tests/sendmail/run
 	tests/integration/run
 	tests/integration/stop
+	tests/integration/failsafe
+	$(MAKE) check-san-integration
 
 # A throw-away Postfix with relaywarden attached, a few real mails through
 # its three listeners, the decision lines (as root; see tests/integration).
@@ -189,5 +202,5 @@ clean:
 	rm -rf build milter/*.o milter/relaywarden tests/*.o tests/suites.inc \
 	      tests/check_relaywarden
 
-.PHONY: all check check-san check-valgrind fuzz fuzz-build fuzz-bins fuzz-brief \
-	test demo deps install uninstall clean
+.PHONY: all check check-san check-san-integration check-valgrind fuzz \
+	fuzz-build fuzz-bins fuzz-brief test demo deps install uninstall clean

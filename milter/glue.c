@@ -27,9 +27,16 @@
 #include "policy.h"
 #include "snap.h"
 
-/* Longest macro value kept; longer ones are cut (they are only logged or
- * tested for presence, so a cut never changes a decision). */
-#define MACRO_MAX	256
+/*
+ * Longest macro value kept, NUL included. A longer one is cut, and a cut
+ * must never pass for a whole value: it is longer than any value the log
+ * can show whole, so log_escape() marks it "\...", and a cut listener
+ * macro matches no listener (see macro()). {auth_authen} and
+ * {tls_version} are tested for presence only, which a cut keeps.
+ */
+#define MACRO_MAX	(LOG_VALUE_MAX + 1)
+_Static_assert(MACRO_MAX - 1 >= LOG_VALUE_MAX,
+    "a cut macro must be too long for log_escape() to show whole");
 
 struct conn {
 	struct snap	*snap;
@@ -40,6 +47,8 @@ struct conn {
 	bool		in_mail;
 	char		port[MACRO_MAX];
 	char		name[MACRO_MAX];
+	bool		port_cut;	/* port/name longer than MACRO_MAX - 1: */
+	bool		name_cut;	/* shown in the log, matched by nothing */
 	char		auth[MACRO_MAX];
 	char		tls[MACRO_MAX];
 	char		from[MACRO_MAX];
@@ -55,13 +64,29 @@ struct conn {
 static atomic_ulong sessions;	/* connect .. close */
 static atomic_uint running;	/* callbacks that answer, in progress */
 
-/* Copies a macro (or "" when absent), cut to MACRO_MAX - 1 bytes. */
-static void
+/* Copies src into dst (MACRO_MAX bytes); true when it did not fit. */
+static bool
+copy_cut(char *dst, const char *src)
+{
+	size_t n = strnlen(src, MACRO_MAX);
+
+	if (n >= MACRO_MAX) {
+		memcpy(dst, src, MACRO_MAX - 1);
+		dst[MACRO_MAX - 1] = '\0';
+		return true;
+	}
+	memcpy(dst, src, n + 1);
+	return false;
+}
+
+/* Copies a macro (or "" when absent), cut to MACRO_MAX - 1 bytes;
+ * returns true when it was cut. */
+static bool
 macro(SMFICTX *ctx, const char *name, char *dst)
 {
 	const char *v = smfi_getsymval(ctx, (char *)name);
 
-	snprintf(dst, MACRO_MAX, "%s", v != NULL ? v : "");
+	return copy_cut(dst, v != NULL ? v : "");
 }
 
 static sfsistat
@@ -209,8 +234,9 @@ static void
 request(const struct conn *c, struct policy_request *req, const char *rcpt)
 {
 	memset(req, 0, sizeof(*req));
-	req->daemon_port = c->port;
-	req->daemon_name = c->name;
+	/* A cut listener macro is not the value the MTA sent: no match. */
+	req->daemon_port = c->port_cut ? NULL : c->port;
+	req->daemon_name = c->name_cut ? NULL : c->name;
 	req->client = c->client_known ? &c->client : NULL;
 	req->auth = c->auth;
 	req->tls = c->tls;
@@ -228,11 +254,11 @@ on_envfrom(SMFICTX *ctx, char **argv)
 		return internal_error(ctx, "MAIL FROM");
 	/* Read at every MAIL FROM: {auth_authen} belongs to the transaction,
 	 * and the listener macros may arrive late from some MTAs. */
-	macro(ctx, "{daemon_port}", c->port);
-	macro(ctx, "{daemon_name}", c->name);
-	macro(ctx, "{auth_authen}", c->auth);
-	macro(ctx, "{tls_version}", c->tls);
-	snprintf(c->from, sizeof(c->from), "%s", argv[0] != NULL ? argv[0] : "");
+	c->port_cut = macro(ctx, "{daemon_port}", c->port);
+	c->name_cut = macro(ctx, "{daemon_name}", c->name);
+	(void)macro(ctx, "{auth_authen}", c->auth);
+	(void)macro(ctx, "{tls_version}", c->tls);
+	(void)copy_cut(c->from, argv[0] != NULL ? argv[0] : "");
 	c->in_mail = true;
 	request(c, &req, NULL);
 	policy_eval(snap_policy(c->snap), &req, &v);
