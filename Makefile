@@ -133,7 +133,7 @@ fuzz-build:
 	$(MAKE) B=build/fuzz CC=$(FUZZ_CC) \
 	    CFLAGS='-O1 -g $(FUZZ_SAN) -fsanitize=fuzzer-no-link' fuzz-bins
 fuzz-bins: $(FUZZ_TARGETS:%=$(B)/tests/fuzz/fuzz_%)
-$(B)/tests/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_OBJS) \
+$(B)/tests/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(wildcard tests/fuzz/*.h) $(FUZZ_OBJS) \
     $(HEADERS) milter/conf.c
 	@mkdir -p $(@D)
 	$(CC) $(RW_CFLAGS) $(CRYPTO_CFLAGS) -O1 -g $(FUZZ_SAN) -fsanitize=fuzzer \
@@ -144,12 +144,13 @@ fuzz-brief: fuzz-build
 	tests/fuzz/run -t $(FUZZ_BRIEF_TIME) $(FUZZ_TARGETS)
 
 # Everything: unit tests (plain, sanitizers, valgrind), a short fuzz of
-# every target, the rc files against the real binary, the milter-protocol
-# tests, the Sendmail fragment, a real Postfix driven by swaks, the load
-# test, then the milter-protocol tests and the Postfix suite again against
-# the sanitizer build of the daemon.
+# every target, the rc files and reloads of bad list files against the
+# real binary, the milter-protocol tests, the Sendmail fragment, a real
+# Postfix driven by swaks, the load test, then the milter-protocol tests
+# and the Postfix suite again against the sanitizer build of the daemon.
 test: check check-san check-valgrind all fuzz-brief bench-bins
 	tests/rc/run
+	tests/reload/run
 	tests/miltertest/run
 	tests/sendmail/run
 	tests/integration/run

@@ -21,6 +21,14 @@
 
 #define LOGICAL_MAX	(1024 * 1024)	/* one setting, continuations included */
 #define ERR_MAX		512
+/*
+ * Every value an error message quotes goes through log_show(): the file's
+ * bytes must not put a control byte (a line break, a terminal escape) or
+ * an 8-bit byte into the terminal of "relaywarden -n" or into syslog.
+ * A value is shown up to 64 bytes, then "..."; a path up to ~290.
+ */
+#define SHOWN_MAX	72
+#define PATH_SHOWN_MAX	300
 
 struct parser;
 typedef void setter(struct parser *, const char *value, const char *file,
@@ -123,9 +131,10 @@ error_at(struct parser *ps, const char *file, unsigned line, const char *fmt,
     ...)
 {
 	struct conf_errors *e = ps->errs;
-	char msg[ERR_MAX], *full, **grown;
+	char msg[ERR_MAX], *full, **grown, *shown;
+	size_t flen = strlen(file);
 	va_list ap;
-	int n;
+	int n = -1;
 
 	if (e->n >= CONF_ERRORS_MAX) {
 		e->dropped++;
@@ -134,10 +143,15 @@ error_at(struct parser *ps, const char *file, unsigned line, const char *fmt,
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	if (line > 0)
-		n = asprintf(&full, "%s:%u: %s", file, line, msg);
-	else
-		n = asprintf(&full, "%s: %s", file, msg);
+	/* Room for every byte as \xHH: the name is never cut. */
+	if ((shown = malloc(4 * flen + 12)) != NULL) {
+		log_show(shown, 4 * flen + 12, file);
+		if (line > 0)
+			n = asprintf(&full, "%s:%u: %s", shown, line, msg);
+		else
+			n = asprintf(&full, "%s: %s", shown, msg);
+		free(shown);
+	}
 	grown = n < 0 ? NULL : realloc(e->msg, (e->n + 1) * sizeof(*e->msg));
 	if (grown == NULL) {
 		if (n >= 0)
@@ -229,12 +243,13 @@ static void
 read_list_file(struct parser *ps, const char *path, const char *file,
     unsigned line, entry_fn *each)
 {
-	char *buf, ebuf[128];
+	char *buf, ebuf[128], spath[PATH_SHOWN_MAX];
 	struct stat st;
 	unsigned lineno = 0;
 	long n;
 	FILE *fp;
 
+	log_show(spath, sizeof(spath), path);
 	if ((buf = malloc(CONF_LINE_MAX + 2)) == NULL) {
 		ps->oom = true;
 		return;
@@ -242,7 +257,7 @@ read_list_file(struct parser *ps, const char *path, const char *file,
 	if ((fp = fopen(path, "r")) == NULL) {
 		free(buf);
 		error_at(ps, file, line, "cannot read list file \"%s\": %s",
-		    path, errstr(errno, ebuf, sizeof(ebuf)));
+		    spath, errstr(errno, ebuf, sizeof(ebuf)));
 		return;
 	}
 	/* A device or a FIFO could feed us forever. */
@@ -250,7 +265,7 @@ read_list_file(struct parser *ps, const char *path, const char *file,
 		free(buf);
 		fclose(fp);
 		error_at(ps, file, line, "list file \"%s\" is not a regular "
-		    "file", path);
+		    "file", spath);
 		return;
 	}
 	/* The digest covers what was read from where. */
@@ -278,15 +293,18 @@ read_list_file(struct parser *ps, const char *path, const char *file,
 		len = strcspn(s, blanks);
 		s[len] = '\0';
 		if (s[0] == '/') {
+			char nested[PATH_SHOWN_MAX];
+
 			error_at(ps, path, lineno, "list files do not nest: "
-			    "\"%s\" must be listed in the main file", s);
+			    "\"%s\" must be listed in the main file",
+			    log_show(nested, sizeof(nested), s));
 			continue;
 		}
 		each(ps, s, path, lineno);
 	}
 	if (ferror(fp))
 		error_at(ps, file, line, "error reading list file \"%s\": %s",
-		    path, errstr(errno, ebuf, sizeof(ebuf)));
+		    spath, errstr(errno, ebuf, sizeof(ebuf)));
 	free(buf);
 	fclose(fp);
 }
@@ -387,18 +405,20 @@ add_listener(struct parser *ps, enum listener kind, const char *entry,
 	struct listener_entry e = { kind, 0, NULL }, *grown;
 	const char *what = kind == LISTENER_SMTP ? "smtp_ports" :
 	    "submission_ports";
+	char shown[SHOWN_MAX];
 	size_t i;
 
+	log_show(shown, sizeof(shown), entry);
 	if (entry[0] >= '0' && entry[0] <= '9') {
 		if (!is_port(entry, &e.port) || e.port == 0 || e.port > 65535) {
-			error_at(ps, file, line, "%s: bad port \"%.64s\": a port "
-			    "is a number from 1 to 65535", what, entry);
+			error_at(ps, file, line, "%s: bad port \"%s\": a port "
+			    "is a number from 1 to 65535", what, shown);
 			return;
 		}
 	} else if (!is_daemon_name(entry) || strlen(entry) > 255) {
-		error_at(ps, file, line, "%s: bad listener \"%.64s\": give a "
+		error_at(ps, file, line, "%s: bad listener \"%s\": give a "
 		    "port number or a {daemon_name} value (letters, digits, "
-		    "'.', '-', '_')", what, entry);
+		    "'.', '-', '_')", what, shown);
 		return;
 	}
 	for (i = 0; i < p->nlisteners; i++) {
@@ -409,7 +429,7 @@ add_listener(struct parser *ps, enum listener kind, const char *entry,
 			if (o->kind != kind)
 				error_at(ps, file, line, "%s: \"%s\" is listed in "
 				    "both smtp_ports and submission_ports%s",
-				    what, entry, line == 0 ? " (by default: set "
+				    what, shown, line == 0 ? " (by default: set "
 				    "both lists)" : "");
 			return;		/* a repeat in one list is harmless */
 		}
@@ -461,7 +481,7 @@ static int
 pick(struct parser *ps, const char *name, const char *value,
     const char *const words[], const char *file, unsigned line)
 {
-	char list[128] = "";
+	char list[128] = "", shown[SHOWN_MAX];
 	int i;
 
 	/* Any case, as Postfix takes "Yes" for yes. */
@@ -473,8 +493,8 @@ pick(struct parser *ps, const char *name, const char *value,
 		    sizeof(list) - strlen(list) - 1);
 		strncat(list, words[i], sizeof(list) - strlen(list) - 1);
 	}
-	error_at(ps, file, line, "%s must be %s, not \"%.64s\"", name, list,
-	    value);
+	error_at(ps, file, line, "%s must be %s, not \"%s\"", name, list,
+	    log_show(shown, sizeof(shown), value));
 	return -1;
 }
 
@@ -537,10 +557,12 @@ set_facility(struct parser *ps, const char *value, const char *file,
     unsigned line)
 {
 	int f = log_facility(value);
+	char shown[SHOWN_MAX];
 
 	if (f < 0)
 		error_at(ps, file, line, "syslog_facility must be mail, daemon, "
-		    "user or local0 to local7, not \"%.64s\"", value);
+		    "user or local0 to local7, not \"%s\"",
+		    log_show(shown, sizeof(shown), value));
 	else
 		ps->p->syslog_facility = f;
 }
@@ -573,14 +595,16 @@ set_socket(struct parser *ps, const char *value, const char *file,
     unsigned line)
 {
 	const char *rest = NULL;
+	char shown[SHOWN_MAX];
 	unsigned port;
 
+	log_show(shown, sizeof(shown), value);
 	if (strncmp(value, "unix:", 5) == 0 || strncmp(value, "local:", 6) == 0) {
 		rest = strchr(value, ':') + 1;
 		if (rest[0] != '/' || strlen(rest) > 100) {
-			error_at(ps, file, line, "milter_socket \"%.64s\": a unix "
+			error_at(ps, file, line, "milter_socket \"%s\": a unix "
 			    "socket needs an absolute path of at most 100 bytes",
-			    value);
+			    shown);
 			return;
 		}
 	} else if (strncmp(value, "inet:", 5) == 0 ||
@@ -598,13 +622,13 @@ set_socket(struct parser *ps, const char *value, const char *file,
 		}
 		if (n == 0 || !is_port(num, &port) || port == 0 ||
 		    port > 65535 || (rest[n] == '@' && rest[n + 1] == '\0')) {
-			error_at(ps, file, line, "milter_socket \"%.64s\": write "
-			    "inet:PORT@HOST, e.g. inet:8899@127.0.0.1", value);
+			error_at(ps, file, line, "milter_socket \"%s\": write "
+			    "inet:PORT@HOST, e.g. inet:8899@127.0.0.1", shown);
 			return;
 		}
 	} else {
-		error_at(ps, file, line, "milter_socket \"%.64s\" must start with "
-		    "inet:, inet6: or unix:", value);
+		error_at(ps, file, line, "milter_socket \"%s\" must start with "
+		    "inet:, inet6: or unix:", shown);
 		return;
 	}
 	if ((ps->p->milter_socket = strdup(value)) == NULL)
@@ -632,9 +656,11 @@ static void
 set_name(struct parser *ps, const char *key, const char *value,
     const char *file, unsigned line, char **out)
 {
+	char shown[SHOWN_MAX];
+
 	if (!is_account_name(value)) {
-		error_at(ps, file, line, "%s \"%.64s\" is not a user or group "
-		    "name", key, value);
+		error_at(ps, file, line, "%s \"%s\" is not a user or group "
+		    "name", key, log_show(shown, sizeof(shown), value));
 		return;
 	}
 	if ((*out = strdup(value)) == NULL)
@@ -666,10 +692,12 @@ static void
 set_pid_file(struct parser *ps, const char *value, const char *file,
     unsigned line)
 {
+	char shown[SHOWN_MAX];
+
 	if (value[0] != '\0' && (value[0] != '/' || strlen(value) > 1024 ||
 	    value[strlen(value) - 1] == '/')) {
 		error_at(ps, file, line, "pid_file must be an absolute file "
-		    "path, not \"%.64s\"", value);
+		    "path, not \"%s\"", log_show(shown, sizeof(shown), value));
 		return;
 	}
 	if ((ps->p->pid_file = strdup(value)) == NULL)
@@ -682,13 +710,14 @@ set_socket_mode(struct parser *ps, const char *value, const char *file,
 {
 	unsigned v = 0;
 	const char *s;
+	char shown[SHOWN_MAX];
 
 	for (s = value; *s >= '0' && *s <= '7' && s - value < 4; s++)
 		v = v * 8 + (unsigned)(*s - '0');
 	if (s == value || *s != '\0' || (v & 0007) != 0) {
 		error_at(ps, file, line, "socket_mode must be octal, at most "
 		    "4 digits, with no access for others (e.g. 0660), not "
-		    "\"%.64s\"", value);
+		    "\"%s\"", log_show(shown, sizeof(shown), value));
 		return;
 	}
 	ps->p->socket_mode = v;
@@ -724,7 +753,10 @@ take_setting(struct parser *ps, char *text, unsigned line)
 	while (end > value && strchr(blanks, end[-1]) != NULL)
 		*--end = '\0';
 	if ((k = key_index(name)) < 0) {
-		error_at(ps, ps->path, line, "unknown setting \"%.64s\"", name);
+		char shown[SHOWN_MAX];
+
+		error_at(ps, ps->path, line, "unknown setting \"%s\"",
+		    log_show(shown, sizeof(shown), name));
 		return;
 	}
 	if (ps->settings[k].line != 0) {

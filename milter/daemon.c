@@ -207,3 +207,18 @@ daemon_drop(const struct daemon_ids *ids, char *err, size_t errlen)
 	}
 	return true;
 }
+
+bool
+daemon_stderr_is_journal(void)
+{
+	const char *v = getenv("JOURNAL_STREAM");
+	unsigned long long dev, ino;
+	struct stat st;
+	int end = 0;
+
+	if (v == NULL || sscanf(v, "%llu:%llu%n", &dev, &ino, &end) != 2 ||
+	    v[end] != '\0' || fstat(STDERR_FILENO, &st) != 0)
+		return false;
+	return (unsigned long long)st.st_dev == dev &&
+	    (unsigned long long)st.st_ino == ino;
+}

@@ -50,4 +50,11 @@ bool	daemon_detach(char *err, size_t errlen);
 /* setgroups/setgid/setuid to ids, and checks that root cannot come back. */
 bool	daemon_drop(const struct daemon_ids *ids, char *err, size_t errlen);
 
+/*
+ * True when stderr is systemd's journal ($JOURNAL_STREAM names its
+ * device and inode, systemd.exec(5)): syslog lines reach the journal
+ * anyway, so a stderr copy would show each line twice.
+ */
+bool	daemon_stderr_is_journal(void);
+
 #endif

@@ -236,7 +236,10 @@ main(int argc, char *argv[])
 		return status;
 	}
 
-	log_open(p->syslog_ident, p->syslog_facility, foreground);
+	/* -f copies each line to stderr, except into systemd's journal,
+	 * which has them from syslog already. */
+	log_open(p->syslog_ident, p->syslog_facility,
+	    foreground && !daemon_stderr_is_journal());
 	if (!start_daemon(p, foreground, &unix_path, &pid_written)) {
 		policy_free(p);
 		return EX_CONFIG;

@@ -6,10 +6,14 @@
  * each test removes; "@DIR@" in a table stands for it.
  */
 #include <check.h>
+#include <grp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <syslog.h>
+#include <unistd.h>
 
 #include "conf.h"
 #include "netaddr.h"
@@ -617,6 +621,65 @@ static const struct bad_case bad_cases[] = {
 	    F ":19: socket_group \"-\" is not a user or group name\n"
 	    F ":20: socket_mode must be octal, at most 4 digits, with no access "
 	    "for others (e.g. 0660), not \"0777\"\n" },
+	/* Found by fuzz_conf: the file's bytes were echoed raw, so a
+	 * config error could carry a terminal escape or a line break into
+	 * the terminal of "relaywarden -n" or into syslog. Every quoted
+	 * value is now shown with control and 8-bit bytes, '"' and '\' as
+	 * \xHH. */
+	{ "control byte in an unknown key", "mo\x1b" "de = monitor\n",
+	    { { NULL, NULL } }, F ":1: unknown setting \"mo\\x1bde\"\n" },
+	{ "8-bit bytes in an enum", "mode = \xc3\xa9nforce\n", { { NULL, NULL } },
+	    F ":1: mode must be enforce or monitor, not \"\\xc3\\xa9nforce\"\n" },
+	{ "quotes in a bool", "log_accepts = \"yes\"\n", { { NULL, NULL } },
+	    F ":1: log_accepts must be no or yes, not \"\\x22yes\\x22\"\n" },
+	{ "escape sequence in a port", "smtp_ports = 2\x1b[2J5\n",
+	    { { NULL, NULL } },
+	    F ":1: smtp_ports: bad port \"2\\x1b[2J5\": a port is a number from "
+	    "1 to 65535\n" },
+	{ "control byte in a listener name", "submission_ports = 587 "
+	    "ORIG\x01INATING\n", { { NULL, NULL } },
+	    F ":1: submission_ports: bad listener \"ORIG\\x01INATING\": give a "
+	    "port number or a {daemon_name} value (letters, digits, '.', '-', "
+	    "'_')\n" },
+	{ "DEL in a facility", "syslog_facility = mail\x7f\n",
+	    { { NULL, NULL } },
+	    F ":1: syslog_facility must be mail, daemon, user or local0 to "
+	    "local7, not \"mail\\x7f\"\n" },
+	{ "control byte in milter_socket", "milter_socket = inet:88\x01" "99\n",
+	    { { NULL, NULL } },
+	    F ":1: milter_socket \"inet:88\\x0199\": write inet:PORT@HOST, e.g. "
+	    "inet:8899@127.0.0.1\n" },
+	{ "8-bit byte in user", "user = r\xffoot\n", { { NULL, NULL } },
+	    F ":1: user \"r\\xffoot\" is not a user or group name\n" },
+	{ "control byte in pid_file", "pid_file = rw\x01.pid\n",
+	    { { NULL, NULL } },
+	    F ":1: pid_file must be an absolute file path, not \"rw\\x01.pid\"\n" },
+	{ "control byte in socket_mode", "socket_mode = 06\x01" "60\n",
+	    { { NULL, NULL } },
+	    F ":1: socket_mode must be octal, at most 4 digits, with no access "
+	    "for others (e.g. 0660), not \"06\\x0160\"\n" },
+	{ "control byte in a list file path",
+	    "local_domains = @DIR@/no\x1b" "ne\n", { { NULL, NULL } },
+	    F ":1: cannot read list file \"@DIR@/no\\x1bne\": No such file or "
+	    "directory\n" },
+	{ "control byte in a nested list file path",
+	    "local_domains = @DIR@/domains\n",
+	    { { "domains", "a.example\n/etc/\x01x\n" }, { NULL, NULL } },
+	    "@DIR@/domains:2: list files do not nest: \"/etc/\\x01x\" must be "
+	    "listed in the main file\n" },
+	{ "8-bit bytes in a list file name",
+	    "local_domains = @DIR@/dom\xc3\xa9" "s\n",
+	    { { "dom\xc3\xa9" "s", "a.example\nbad..example\n" },
+	      { NULL, NULL } },
+	    "@DIR@/dom\\xc3\\xa9s:2: local_domains: bad domain \"bad..example\": "
+	    "empty label in domain\n" },
+	{ "a long bad value is cut", "mode = "
+	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	    "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb\n",
+	    { { NULL, NULL } },
+	    F ":1: mode must be enforce or monitor, not "
+	    "\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	    "...\"\n" },
 	{ "a list file error beside main file errors",
 	    "local_domains = @DIR@/domains\nnope = 1\n",
 	    { { "domains", "ok.example\nbad!domain OK\n" }, { NULL, NULL } },
@@ -703,6 +766,7 @@ static const struct long_case long_cases[] = {
 	{ "list line of CONF_LINE_MAX bytes", true, CONF_LINE_MAX, true },
 	{ "list line of CONF_LINE_MAX + 1 bytes", true, CONF_LINE_MAX + 1,
 	    false },
+	{ "list line of 1 MB", true, 1024 * 1024, false },
 };
 
 START_TEST(test_long_line)
@@ -901,6 +965,299 @@ START_TEST(test_missing_file)
 END_TEST
 
 /* ------------------------------------------------------------------ */
+/* Big files: 100000 entries, as a large BlueMind writes them.        */
+
+#define BIG 100000
+
+/* The list files: BIG "hostI.zoneJ.example OK" lines and BIG networks
+ * 10.a.b.c/32, with a comment every 1000 lines; line bad (1-based, 0:
+ * none) holds what is given instead. Returns the number of lines. */
+static unsigned
+write_big_lists(const struct tu_dir *d, unsigned bad, const char *badtext)
+{
+	char *path;
+	FILE *dom, *net;
+	unsigned i, line = 0;
+
+	ck_assert(asprintf(&path, "%s/domains", d->path) > 0);
+	dom = fopen(path, "w");
+	free(path);
+	ck_assert(asprintf(&path, "%s/nets", d->path) > 0);
+	net = fopen(path, "w");
+	free(path);
+	ck_assert(dom != NULL && net != NULL);
+	for (i = 0; i < BIG; i++) {
+		if (i % 1000 == 0) {
+			fprintf(dom, "# zone %u\n", i / 1000);
+			fprintf(net, "# block %u\n", i / 1000);
+			line++;
+		}
+		line++;
+		if (line == bad)
+			fprintf(dom, "%s\n", badtext);
+		else
+			fprintf(dom, "host%u.zone%u.example OK\n", i, i / 1000);
+		fprintf(net, "10.%u.%u.%u/32\n", i >> 16, (i >> 8) & 255,
+		    i & 255);
+	}
+	ck_assert(fclose(dom) == 0 && fclose(net) == 0);
+	return line;
+}
+
+static const char big_main[] =
+    "local_domains = bluemind.loc, @DIR@/domains\n"
+    "my_networks = 127.0.0.0/8, @DIR@/nets\n";
+
+START_TEST(test_big_lists)
+{
+	static const struct {
+		const char *domain;
+		bool want;
+	} dprobes[] = {
+		{ "bluemind.loc", true }, { "host0.zone0.example", true },
+		{ "host99999.zone99.example", true },
+		{ "host100000.zone100.example", false },
+		{ "host99999.zone98.example", false },
+	};
+	static const struct {
+		const char *client;
+		bool want;
+	} nprobes[] = {
+		{ "127.0.0.1", true }, { "10.0.0.0", true },
+		{ "10.1.134.159", true }, { "10.1.134.160", false },
+		{ "::ffff:10.0.200.1", true }, { "11.0.0.0", false },
+	};
+	struct conf_errors errs = { NULL, 0, 0 };
+	struct tu_dir d;
+	struct policy *p;
+	struct netaddr a;
+	char *path, *joined;
+	size_t i;
+
+	tu_dir_make(&d);
+	ck_assert_msg(write_big_lists(&d, 0, NULL) == BIG + BIG / 1000,
+	    "the generator wrote an unexpected number of lines");
+	path = tu_write(&d, MAIN, big_main);
+	p = conf_load(path, &errs);
+	joined = tu_errors_join(&errs);
+	conf_errors_free(&errs);
+	free(path);
+	tu_dir_remove(&d);
+	ck_assert_msg(p != NULL && joined[0] == '\0', "refused:\n%s", joined);
+	ck_assert_msg(domset_count(p->local_domains) == BIG + 1 &&
+	    netset_count(p->my_networks) == BIG + 1,
+	    "got %zu domains and %zu networks, want %d of each",
+	    domset_count(p->local_domains), netset_count(p->my_networks),
+	    BIG + 1);
+	for (i = 0; i < sizeof(dprobes) / sizeof(dprobes[0]); i++)
+		ck_assert_msg(domset_contains(p->local_domains,
+		    dprobes[i].domain) == dprobes[i].want, "%s: got %d, want %d",
+		    dprobes[i].domain, !dprobes[i].want, dprobes[i].want);
+	for (i = 0; i < sizeof(nprobes) / sizeof(nprobes[0]); i++) {
+		ck_assert(netaddr_parse(nprobes[i].client, &a));
+		ck_assert_msg(netset_contains(p->my_networks, &a) ==
+		    nprobes[i].want, "%s: got %d, want %d", nprobes[i].client,
+		    !nprobes[i].want, nprobes[i].want);
+	}
+	free(joined);
+	policy_free(p);
+}
+END_TEST
+
+/* One bad line deep in a big list file: its own path and line, and the
+ * 199999 good entries around it are not kept. */
+START_TEST(test_big_one_bad)
+{
+	struct conf_errors errs = { NULL, 0, 0 };
+	struct tu_dir d;
+	struct policy *p;
+	char *path, *joined, *want;
+
+	tu_dir_make(&d);
+	write_big_lists(&d, 73457, "host73.zone72..example OK");
+	path = tu_write(&d, MAIN, big_main);
+	p = conf_load(path, &errs);
+	joined = tu_errors_join(&errs);
+	conf_errors_free(&errs);
+	free(path);
+	want = tu_subst("@DIR@/domains:73457: local_domains: bad domain "
+	    "\"host73.zone72..example\": empty label in domain\n", d.path);
+	tu_dir_remove(&d);
+	ck_assert_msg(strcmp(joined, want) == 0,
+	    "errors\n got:\n%s\nwant:\n%s", joined, want);
+	ck_assert_msg(p == NULL, "got a policy, want NULL");
+	free(joined);
+	free(want);
+}
+END_TEST
+
+/* 100000 bad entries: the first CONF_ERRORS_MAX errors are kept and the
+ * rest counted, so memory stays bounded. */
+START_TEST(test_big_all_bad)
+{
+	struct conf_errors errs = { NULL, 0, 0 };
+	struct tu_dir d;
+	struct policy *p;
+	char *path, *want_first, *want_last;
+	FILE *fp;
+	unsigned i;
+
+	tu_dir_make(&d);
+	ck_assert(asprintf(&path, "%s/domains", d.path) > 0);
+	ck_assert((fp = fopen(path, "w")) != NULL);
+	free(path);
+	for (i = 1; i <= BIG; i++)
+		fprintf(fp, "bad%u..example\n", i);
+	ck_assert(fclose(fp) == 0);
+	path = tu_write(&d, MAIN, "local_domains = @DIR@/domains\n");
+	p = conf_load(path, &errs);
+	free(path);
+	want_first = tu_subst("@DIR@/domains:1: local_domains: bad domain "
+	    "\"bad1..example\": empty label in domain", d.path);
+	want_last = tu_subst("@DIR@/domains:100: local_domains: bad domain "
+	    "\"bad100..example\": empty label in domain", d.path);
+	tu_dir_remove(&d);
+	ck_assert_msg(p == NULL && errs.n == CONF_ERRORS_MAX &&
+	    errs.dropped == BIG - CONF_ERRORS_MAX,
+	    "got %s, %zu errors, %zu dropped; want NULL, %d, %d",
+	    p ? "a policy" : "NULL", errs.n, errs.dropped, CONF_ERRORS_MAX,
+	    BIG - CONF_ERRORS_MAX);
+	ck_assert_msg(strcmp(errs.msg[0], want_first) == 0 &&
+	    strcmp(errs.msg[errs.n - 1], want_last) == 0,
+	    "first and last errors:\n got:\n%s\n%s\nwant:\n%s\n%s",
+	    errs.msg[0], errs.msg[errs.n - 1], want_first, want_last);
+	conf_errors_free(&errs);
+	free(want_first);
+	free(want_last);
+}
+END_TEST
+
+/* 100000 networks written in the main file itself, 100 a line on
+ * continuation lines: 1.3 MB for one setting is refused, with the fix. */
+START_TEST(test_big_inline)
+{
+	struct conf_errors errs = { NULL, 0, 0 };
+	struct tu_dir d;
+	struct policy *p;
+	char *path, *joined, *want;
+	FILE *fp;
+	unsigned i;
+
+	tu_dir_make(&d);
+	ck_assert(asprintf(&path, "%s/%s", d.path, MAIN) > 0);
+	ck_assert((fp = fopen(path, "w")) != NULL);
+	fprintf(fp, "# all inline\nmy_networks =");
+	for (i = 0; i < BIG; i++)
+		fprintf(fp, "%s10.%u.%u.%u", i % 100 == 0 ? "\n    " : " ",
+		    i >> 16, (i >> 8) & 255, i & 255);
+	fprintf(fp, "\nmode = monitor\n");
+	ck_assert(fclose(fp) == 0);
+	p = conf_load(path, &errs);
+	joined = tu_errors_join(&errs);
+	conf_errors_free(&errs);
+	free(path);
+	want = tu_subst("@DIR@/" MAIN ":2: setting longer than 1048576 bytes: "
+	    "put long lists in a file\n", d.path);
+	tu_dir_remove(&d);
+	ck_assert_msg(strcmp(joined, want) == 0,
+	    "errors\n got:\n%s\nwant:\n%s", joined, want);
+	ck_assert_msg(p == NULL, "got a policy, want NULL");
+	free(joined);
+	free(want);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* Files the daemon cannot read.                                      */
+
+/*
+ * The daemon reads its files as the unprivileged user it became, so a
+ * file only root may read loads at start and fails at the next reload.
+ * This loads in a child that is not root (nobody, 65534, when the test
+ * runs as root; chmod 000 is ignored by root) and hands the errors back
+ * through a pipe.
+ */
+static char *
+load_unprivileged(const char *path)
+{
+	struct conf_errors errs = { NULL, 0, 0 };
+	char *joined, buf[4096];
+	size_t n = 0;
+	ssize_t r;
+	int fd[2], status;
+	pid_t pid;
+
+	ck_assert(pipe(fd) == 0);
+	ck_assert((pid = fork()) >= 0);
+	if (pid == 0) {
+		struct policy *p;
+
+		close(fd[0]);
+		if (geteuid() == 0 && (setgroups(0, NULL) != 0 ||
+		    setgid(65534) != 0 || setuid(65534) != 0))
+			_exit(3);
+		p = conf_load(path, &errs);
+		joined = tu_errors_join(&errs);
+		if (write(fd[1], joined, strlen(joined)) < 0)
+			_exit(4);
+		_exit(p == NULL ? 1 : 0);
+	}
+	close(fd[1]);
+	while (n < sizeof(buf) - 1 &&
+	    (r = read(fd[0], buf + n, sizeof(buf) - 1 - n)) > 0)
+		n += (size_t)r;
+	buf[n] = '\0';
+	close(fd[0]);
+	ck_assert(waitpid(pid, &status, 0) == pid);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 1,
+	    "the child loaded a policy or failed (status %d): %s", status, buf);
+	ck_assert((joined = strdup(buf)) != NULL);
+	return joined;
+}
+
+struct unreadable_case {
+	const char	*name;
+	const char	*conf;
+	const char	*list;		/* "domains" written with this, or NULL */
+	const char	*chmod;		/* file (in @DIR@) made mode 000 */
+	const char	*want;
+};
+
+static const struct unreadable_case unreadable_cases[] = {
+	{ "list file", "local_domains = @DIR@/domains\n", "a.example OK\n",
+	    "domains",
+	    F ":1: cannot read list file \"@DIR@/domains\": Permission "
+	    "denied\n" },
+	{ "main file", "local_domains = a.example\n", NULL, MAIN,
+	    F ": cannot open: Permission denied\n" },
+};
+
+START_TEST(test_unreadable)
+{
+	const struct unreadable_case *c = &unreadable_cases[_i];
+	struct tu_dir d;
+	char *path, *joined, *want, *target;
+
+	tu_dir_make(&d);
+	ck_assert(chmod(d.path, 0755) == 0);	/* the child must get in */
+	if (c->list != NULL)
+		free(tu_write(&d, "domains", c->list));
+	path = tu_write(&d, MAIN, c->conf);
+	ck_assert(asprintf(&target, "%s/%s", d.path, c->chmod) > 0);
+	ck_assert(chmod(path, 0644) == 0 && chmod(target, 0) == 0);
+	joined = load_unprivileged(path);
+	want = tu_subst(c->want, d.path);
+	free(target);
+	free(path);
+	tu_dir_remove(&d);
+	ck_assert_msg(strcmp(joined, want) == 0,
+	    "%s: errors\n got:\n%s\nwant:\n%s", c->name, joined, want);
+	free(joined);
+	free(want);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
 /* The digest.                                                        */
 
 static struct policy *
@@ -1066,6 +1423,15 @@ conf_suite(void)
 	tcase_add_test(tc, test_too_many_errors);
 	tcase_add_test(tc, test_errors_append);
 	tcase_add_test(tc, test_missing_file);
+	tcase_add_loop_test(tc, test_unreadable, 0, NCASES(unreadable_cases));
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("big");
+	tcase_set_timeout(tc, 300);	/* valgrind and sanitizer builds */
+	tcase_add_test(tc, test_big_lists);
+	tcase_add_test(tc, test_big_one_bad);
+	tcase_add_test(tc, test_big_all_bad);
+	tcase_add_test(tc, test_big_inline);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("digest and keys");

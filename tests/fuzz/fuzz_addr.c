@@ -14,6 +14,7 @@
 
 #include "addr.h"
 #include "fuzz.h"
+#include "ref.h"
 
 /* What a domain addr_parse() hands the policy must look like. */
 static void
@@ -46,20 +47,14 @@ check_domain(const char *d, const char *what)
 	    what, d, again);
 }
 
-static bool
-has_routing(const char *s, size_t n)
-{
-	return memchr(s, '@', n) != NULL || memchr(s, '%', n) != NULL ||
-	    memchr(s, '!', n) != NULL;
-}
-
 static void
 check_parse(const char *text)
 {
 	struct addr a, untouched;
 	enum addr_status st;
-	size_t len = strlen(text), slen;
-	const char *s, *end, *at, *p;
+	size_t len = strlen(text);
+	struct ref_rcpt r;
+	const char *p;
 
 	memset(&a, 0xa5, sizeof(a));
 	memset(&untouched, 0xa5, sizeof(untouched));
@@ -86,46 +81,36 @@ check_parse(const char *text)
 	    a.literal, a.domain);
 
 	/* The naive reading. */
-	s = text;
-	end = text + len;
-	if (len >= 2 && s[0] == '<' && end[-1] == '>') {
-		s++;
-		end--;
-	}
-	FZ_CHECK(a.source_route == (s < end && *s == '@'), "source_route=%d",
-	    a.source_route);
-	if (a.source_route) {
-		s = memchr(s, ':', (size_t)(end - s));
-		FZ_CHECK(s != NULL, "a source route without ':' was accepted");
-		s++;
-	}
-	slen = (size_t)(end - s);
-	at = memrchr(s, '@', slen);
+	FZ_CHECK(ref_rcpt_split(text, &r), "a source route without ':' was "
+	    "accepted");
+	FZ_CHECK(a.source_route == r.route, "source_route=%d", a.source_route);
 	if (a.qualified) {
 		char dom[ADDR_DOMAIN_MAX + 1];
 		const char *why;
 
-		FZ_CHECK(at != NULL, "qualified without an '@'");
-		why = addr_domain_normalize(at + 1, (size_t)(end - at - 1), dom);
+		FZ_CHECK(r.dom != NULL, "qualified without an '@'");
+		why = addr_domain_normalize(r.dom, r.dlen, dom);
 		FZ_CHECK(why == NULL && strcmp(dom, a.domain) == 0,
 		    "the destination is \"%s\" but the text after the last '@' "
 		    "reads \"%s\"", a.domain, why == NULL ? dom : why);
-		FZ_CHECK((size_t)(at - s) <= ADDR_LOCAL_MAX && at > s,
-		    "local part of %td bytes accepted", at - s);
-		FZ_CHECK(a.routing == has_routing(s, (size_t)(at - s)),
-		    "routing=%d for local part \"%.*s\"", a.routing,
-		    (int)(at - s), s);
+		FZ_CHECK(r.llen <= ADDR_LOCAL_MAX && r.llen > 0,
+		    "local part of %zu bytes accepted", r.llen);
 		FZ_CHECK(!a.postmaster, "a qualified address is flagged "
 		    "postmaster");
 	} else {
-		FZ_CHECK(a.routing == has_routing(s, slen), "routing=%d for "
-		    "unqualified \"%.*s\"", a.routing, (int)slen, s);
-		FZ_CHECK(slen <= ADDR_LOCAL_MAX, "unqualified local part of "
-		    "%zu bytes accepted", slen);
-		FZ_CHECK(a.postmaster == (slen == 10 &&
-		    strncasecmp(s, "postmaster", 10) == 0),
-		    "postmaster=%d for \"%.*s\"", a.postmaster, (int)slen, s);
+		/* Unqualified, yet an '@': only a quoted one ("\"a@b\""). */
+		if (r.dom != NULL) {
+			r.llen = r.mlen;
+			FZ_CHECK(a.routing, "a quoted '@' is not routing");
+		}
+		FZ_CHECK(r.llen <= ADDR_LOCAL_MAX, "unqualified local part of "
+		    "%zu bytes accepted", r.llen);
+		FZ_CHECK(a.postmaster == ref_rcpt_postmaster(text),
+		    "postmaster=%d", a.postmaster);
 	}
+	FZ_CHECK(a.routing == ref_has_routing(r.local, r.llen),
+	    "routing=%d for local part \"%.*s\"", a.routing, (int)r.llen,
+	    r.local);
 }
 
 int

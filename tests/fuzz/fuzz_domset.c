@@ -19,56 +19,14 @@
 #include "addr.h"
 #include "domset.h"
 #include "fuzz.h"
+#include "ref.h"
 
 #define MAXLINES	1024
 #define MAXEDGES	128	/* entries whose neighbours are asked about */
 
-/* The key an entry is stored under: "example.org" or ".example.org". */
-static bool
-ref_key(const char *entry, char key[ADDR_DOMAIN_MAX + 2])
-{
-	const char *q, *body;
-	bool wild;
-
-	if (entry[0] == '\0' || strchr(entry, '@') != NULL)
-		return false;
-	for (q = entry; (*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z');
-	    q++)
-		;
-	if (q != entry && *q == ':')
-		return false;	/* "hash:/etc/postfix/virtual_domains" */
-	wild = entry[0] == '.';
-	body = entry + wild;
-	if (wild && (body[0] == '\0' || body[0] == '['))
-		return false;
-	if (addr_domain_normalize(body, strlen(body), key + wild) != NULL)
-		return false;
-	if (wild)
-		key[0] = '.';
-	return true;
-}
-
-static bool
-ref_contains(char (*keys)[ADDR_DOMAIN_MAX + 2], size_t n, const char *d)
-{
-	size_t dl = strlen(d), i;
-
-	for (i = 0; i < n; i++) {
-		size_t kl = strlen(keys[i]);
-
-		if (keys[i][0] == '.') {
-			if (dl > kl && strcmp(d + dl - kl, keys[i]) == 0)
-				return true;
-		} else if (strcmp(d, keys[i]) == 0) {
-			return true;
-		}
-	}
-	return false;
-}
-
 /* Looks up text as a recipient's domain would be: normalised first. */
 static void
-check_lookup(const struct domset *set, char (*keys)[ADDR_DOMAIN_MAX + 2],
+check_lookup(const struct domset *set, const ref_key *keys,
     size_t n, const char *text)
 {
 	char d[ADDR_DOMAIN_MAX + 1];
@@ -77,7 +35,7 @@ check_lookup(const struct domset *set, char (*keys)[ADDR_DOMAIN_MAX + 2],
 	if (addr_domain_normalize(text, strlen(text), d) != NULL)
 		return;
 	got = domset_contains(set, d);
-	want = ref_contains(keys, n, d);
+	want = ref_domain_match(keys, n, d);
 	FZ_CHECK(got == want, "domset_contains(\"%s\") = %d, the list says %d",
 	    d, got, want);
 }
@@ -85,7 +43,7 @@ check_lookup(const struct domset *set, char (*keys)[ADDR_DOMAIN_MAX + 2],
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static char keys[MAXLINES][ADDR_DOMAIN_MAX + 2];
+	static ref_key keys[MAXLINES];
 	struct fz f = { data, size };
 	char *text = fz_rest(&f), *lines[MAXLINES], err[512], buf[600];
 	struct domset *set = domset_new();
@@ -101,7 +59,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			continue;
 		err[0] = '\0';
 		got = domset_add(set, lines[i], err, sizeof(err));
-		want = ref_key(lines[i], keys[nkeys]);
+		want = ref_domain_key(lines[i], keys[nkeys]);
 		FZ_CHECK(got == want, "domset_add(\"%s\") = %d, the rules say "
 		    "%d (error: %s)", lines[i], got, want, err);
 		if (!got) {

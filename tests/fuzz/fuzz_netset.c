@@ -22,130 +22,16 @@
 #include "fuzz.h"
 #include "netaddr.h"
 #include "netset.h"
+#include "ref.h"
 
 #define MAXLINES 256
 
-static const uint8_t v4mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
-
-struct ref {
-	int	fam;		/* AF_INET or AF_INET6, after folding */
-	uint8_t	net[16];
-	unsigned plen;
-	bool	exclude;
-};
-
-static bool
-prefix_equal(const uint8_t *a, const uint8_t *b, unsigned plen)
-{
-	unsigned i;
-
-	for (i = 0; i < plen; i++) {
-		unsigned bit = 0x80u >> (i % 8);
-
-		if ((a[i / 8] & bit) != (b[i / 8] & bit))
-			return false;
-	}
-	return true;
-}
-
-static bool
-ref_parse(const char *pattern, struct ref *r)
-{
-	char addr[64];
-	const char *p = pattern, *end, *plentext = NULL;
-	uint8_t bytes[16] = { 0 };
-	unsigned max, v = 0;
-	size_t i;
-
-	memset(r, 0, sizeof(*r));
-	if (*p == '!') {
-		r->exclude = true;
-		p++;
-	}
-	if (*p == '[') {
-		p++;
-		if ((end = strchr(p, ']')) == NULL)
-			return false;
-		if (end[1] == '/')
-			plentext = end + 2;
-		else if (end[1] != '\0')
-			return false;
-	} else if ((end = strchr(p, '/')) != NULL) {
-		plentext = end + 1;
-	} else {
-		end = p + strlen(p);
-	}
-	if ((size_t)(end - p) >= sizeof(addr))
-		return false;
-	memcpy(addr, p, (size_t)(end - p));
-	addr[end - p] = '\0';
-	if (pattern[r->exclude] == '[' || strchr(addr, ':') != NULL) {
-		if (inet_pton(AF_INET6, addr, bytes) != 1)
-			return false;
-		r->fam = AF_INET6;
-	} else {
-		if (inet_pton(AF_INET, addr, bytes) != 1)
-			return false;
-		r->fam = AF_INET;
-	}
-	max = r->fam == AF_INET ? 32 : 128;
-	if (plentext == NULL) {
-		r->plen = max;
-	} else {
-		for (i = 0; plentext[i] != '\0'; i++) {
-			if (plentext[i] < '0' || plentext[i] > '9' || i >= 3)
-				return false;
-			v = v * 10 + (unsigned)(plentext[i] - '0');
-		}
-		if (i == 0 || v > max || (i > 1 && plentext[0] == '0'))
-			return false;
-		r->plen = v;
-	}
-	/* No bits under the mask: the host part must be all zero. */
-	{
-		uint8_t masked[16];
-
-		memset(masked, 0, sizeof(masked));
-		for (i = 0; i < r->plen; i++)
-			masked[i / 8] |= bytes[i / 8] & (0x80u >> (i % 8));
-		if (memcmp(masked, bytes, 16) != 0)
-			return false;
-	}
-	memcpy(r->net, bytes, 16);
-	if (r->fam == AF_INET6 && r->plen >= 96 &&
-	    memcmp(bytes, v4mapped, 12) == 0) {
-		r->fam = AF_INET;
-		r->plen -= 96;
-		memmove(r->net, bytes + 12, 4);
-		memset(r->net + 4, 0, 12);
-	}
-	return true;
-}
-
-static bool
-ref_contains(const struct ref *refs, size_t n, const struct netaddr *a)
-{
-	int fam = a->family;
-	const uint8_t *b = a->bytes;
-	size_t i;
-
-	if (fam == AF_INET6 && memcmp(b, v4mapped, 12) == 0) {
-		fam = AF_INET;
-		b += 12;
-	}
-	for (i = 0; i < n; i++)
-		if (refs[i].fam == fam && prefix_equal(refs[i].net, b,
-		    refs[i].plen))
-			return !refs[i].exclude;
-	return false;
-}
-
 static void
-check_lookup(const struct netset *set, const struct ref *refs, size_t n,
+check_lookup(const struct netset *set, const struct ref_net *refs, size_t n,
     const struct netaddr *a)
 {
 	char text[NETADDR_TEXT_MAX];
-	bool got = netset_contains(set, a), want = ref_contains(refs, n, a);
+	bool got = netset_contains(set, a), want = ref_net_contains(refs, n, a);
 
 	inet_ntop(a->family, a->bytes, text, sizeof(text));
 	FZ_CHECK(got == want, "netset_contains(%s%s) = %d, first match says %d",
@@ -155,8 +41,8 @@ check_lookup(const struct netset *set, const struct ref *refs, size_t n,
 /* The edges of one network: first, last, just outside; and the IPv4
  * ones again as a hand-built ::ffff: IPv6 client. */
 static void
-check_edges(const struct netset *set, const struct ref *refs, size_t n,
-    const struct ref *r)
+check_edges(const struct netset *set, const struct ref_net *refs, size_t n,
+    const struct ref_net *r)
 {
 	unsigned len = r->fam == AF_INET ? 32 : 128, i;
 	struct netaddr a[3];
@@ -179,7 +65,7 @@ check_edges(const struct netset *set, const struct ref *refs, size_t n,
 
 			memset(&m, 0, sizeof(m));
 			m.family = AF_INET6;
-			memcpy(m.bytes, v4mapped, 12);
+			memcpy(m.bytes, ref_v4mapped, 12);
 			memcpy(m.bytes + 12, a[k].bytes, 4);
 			check_lookup(set, refs, n, &m);
 		}
@@ -195,7 +81,7 @@ check_netaddr(const char *text, const struct netaddr *a)
 	FZ_CHECK(a->family == AF_INET || a->family == AF_INET6,
 	    "\"%s\": family %d", text, a->family);
 	if (a->family == AF_INET6)
-		FZ_CHECK(memcmp(a->bytes, v4mapped, 12) != 0,
+		FZ_CHECK(memcmp(a->bytes, ref_v4mapped, 12) != 0,
 		    "\"%s\": IPv4-mapped address not folded", text);
 	else
 		FZ_CHECK(memcmp(a->bytes + 4, (uint8_t[12]){ 0 }, 12) == 0,
@@ -212,7 +98,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct fz f = { data, size };
 	char *text = fz_rest(&f), *lines[MAXLINES], err[512];
-	struct ref refs[MAXLINES];
+	struct ref_net refs[MAXLINES];
 	struct netset *set = netset_new();
 	size_t n = fz_lines(text, lines, MAXLINES), nref = 0, i;
 
@@ -225,7 +111,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			continue;
 		err[0] = '\0';
 		got = netset_add(set, lines[i], err, sizeof(err));
-		want = ref_parse(lines[i], &refs[nref]);
+		want = ref_net_parse(lines[i], &refs[nref]);
 		FZ_CHECK(got == want, "netset_add(\"%s\") = %d, the strict "
 		    "reading says %d (error: %s)", lines[i], got, want, err);
 		if (got)
