@@ -312,12 +312,11 @@ answer(SMFICTX *ctx, struct conn *c, const struct policy *p,
 	return v->decision == DECISION_REJECT ? SMFIS_REJECT : SMFIS_TEMPFAIL;
 }
 
-/* No state or no policy: the only safe answer is "try again later". */
+/* Nothing to decide on (why): the only safe answer is "try again later". */
 static sfsistat
-internal_error(SMFICTX *ctx, const char *where)
+internal_error(SMFICTX *ctx, const char *where, const char *why)
 {
-	log_msg(LOG_ERR, "%s: no connection state (out of memory?): "
-	    "answering 451", where);
+	log_msg(LOG_ERR, "%s: %s: answering 451", where, why);
 	(void)smfi_setreply(ctx, "451", "4.3.0",
 	    "Temporary failure in relay policy, try again later");
 	return SMFIS_TEMPFAIL;
@@ -344,7 +343,8 @@ on_envfrom(SMFICTX *ctx, char **argv)
 	struct verdict v;
 
 	if (c == NULL || c->snap == NULL)
-		return internal_error(ctx, "MAIL FROM");
+		return internal_error(ctx, "MAIL FROM", c == NULL ?
+		    "no connection state (out of memory)" : "no policy loaded");
 	if (!c->facts_read)
 		read_connection(ctx, c);
 	/* Read at every MAIL FROM: they belong to the transaction. */
@@ -364,8 +364,11 @@ on_envrcpt(SMFICTX *ctx, char **argv)
 	struct policy_request req;
 	struct verdict v;
 
-	if (c == NULL || c->snap == NULL || !c->in_mail)
-		return internal_error(ctx, "RCPT TO");
+	if (c == NULL || !c->in_mail)
+		return internal_error(ctx, "RCPT TO", "no transaction (no MAIL "
+		    "FROM before it, or the MTA aborted it)");
+	if (c->snap == NULL)
+		return internal_error(ctx, "RCPT TO", "no policy loaded");
 	request(c, &req, argv[0] != NULL ? argv[0] : "");
 	policy_eval(snap_policy(c->snap), &req, &v);
 	return answer(ctx, c, snap_policy(c->snap), &v, req.rcpt);

@@ -248,7 +248,7 @@ local cases = {
 		{ "rcpt", "<u@bluemind.loc>" }, { "quit" } },
 		out = { "skipped", "reply c",
 		    "reply y 451 4.3.0 Temporary failure in relay policy, try again later" },
-		log = { "RCPT TO: no connection state (out of memory?): answering 451" } },
+		log = { "RCPT TO: no transaction (no MAIL FROM before it, or the MTA aborted it): answering 451" } },
 	-- '%' in an echoed address travels as "%%" (the MTA reads the text as
 	-- a format; the Postfix suite checks the client sees one '%').
 	{ name = "percent-doubled-on-the-wire", cmds = session(
