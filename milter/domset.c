@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "addr.h"
+#include "bitfilter.h"
 #include "domset.h"
 #include "log.h"
 
@@ -39,13 +40,12 @@ struct domset {
 	struct dslot	*slots;
 	size_t		cap;		/* 0 or a power of two */
 	size_t		used;		/* distinct entries */
-	uint64_t	*filter;	/* cap << FILTER_SHIFT bits */
+	uint64_t	*filter;	/* bitfilter.h */
 	unsigned	fshift;		/* 64 - log2(filter bits) */
 };
 
-/* 16 filter bits per slot: 32..64 per entry at load 1/4..1/2, so about
- * 1 miss in 30 gets past the filter. */
-#define FILTER_SHIFT	4
+/* The filter's 16 bits per slot are 32..64 per entry at load 1/4..1/2,
+ * so about 1 miss in 30 gets past it. */
 
 /* Longest entry text shown in a message. */
 #define SHOWN_MAX	300
@@ -104,17 +104,6 @@ looks_like_table(const char *p)
 	return q != p && *q == ':';
 }
 
-static uint64_t
-mix64(uint64_t x)
-{
-	x ^= x >> 30;
-	x *= UINT64_C(0xbf58476d1ce4e5b9);
-	x ^= x >> 27;
-	x *= UINT64_C(0x94d049bb133111eb);
-	x ^= x >> 31;
-	return x;
-}
-
 /*
  * Eight bytes per multiply, then splitmix64's finaliser over the whole,
  * so that similar names ("host1.example.org", "host2...") spread. The
@@ -128,11 +117,11 @@ str_hash(const char *s, size_t len)
 
 	for (; len >= 8; s += 8, len -= 8) {
 		memcpy(&w, s, 8);
-		h = (h ^ mix64(w)) * UINT64_C(0xff51afd7ed558ccd);
+		h = (h ^ bitfilter_mix(w)) * UINT64_C(0xff51afd7ed558ccd);
 	}
 	w = 0;
 	memcpy(&w, s, len);
-	return mix64(h ^ w ^ (uint64_t)len << 59);
+	return bitfilter_mix(h ^ w ^ (uint64_t)len << 59);
 }
 
 /* The slot holding key, or the empty slot where it would go. */
@@ -150,22 +139,6 @@ probe(const struct domset *set, const char *key, uint32_t hash)
 	}
 }
 
-static bool
-filter_has(const struct domset *set, uint64_t hash)
-{
-	uint64_t bit = hash >> set->fshift;
-
-	return (set->filter[bit / 64] >> (bit % 64)) & 1;
-}
-
-static void
-filter_set(uint64_t *filter, unsigned fshift, uint64_t hash)
-{
-	uint64_t bit = hash >> fshift;
-
-	filter[bit / 64] |= UINT64_C(1) << (bit % 64);
-}
-
 /* Doubles the table and rebuilds the filter (the names are hashed again
  * from the arena: the slots keep only 32 bits). Load stays at most 1/2
  * (see netset.c). */
@@ -173,16 +146,14 @@ static bool
 grow_table(struct domset *set)
 {
 	size_t ncap = set->cap == 0 ? 64 : set->cap * 2, i, mask = ncap - 1;
-	unsigned fshift = 64 - FILTER_SHIFT;
+	unsigned fshift;
 	struct dslot *ns;
 	uint64_t *nf;
 
-	for (i = ncap; i > 1; i >>= 1)
-		fshift--;
 	if (ncap > SIZE_MAX / sizeof(*ns) / 2 ||
 	    (ns = calloc(ncap, sizeof(*ns))) == NULL)
 		return false;
-	if ((nf = calloc(ncap << FILTER_SHIFT >> 6, sizeof(*nf))) == NULL) {
+	if ((nf = bitfilter_alloc(ncap, &fshift)) == NULL) {
 		free(ns);
 		return false;
 	}
@@ -197,7 +168,7 @@ grow_table(struct domset *set)
 			;
 		ns[j] = *s;
 		name = set->arena + s->off;
-		filter_set(nf, fshift, str_hash(name, strlen(name)));
+		bitfilter_set(nf, fshift, str_hash(name, strlen(name)));
 	}
 	free(set->slots);
 	free(set->filter);
@@ -295,7 +266,7 @@ domset_add(struct domset *set, const char *entry, char *err, size_t errlen)
 	s = probe(set, key, (uint32_t)hash);
 	memcpy(set->arena + set->alen, key, len + 1);
 	s->hash = (uint32_t)hash;
-	filter_set(set->filter, set->fshift, hash);
+	bitfilter_set(set->filter, set->fshift, hash);
 	s->off = (uint32_t)set->alen;
 	set->alen += len + 1;
 	set->used++;
@@ -307,7 +278,7 @@ has_key(const struct domset *set, const char *key, size_t len)
 {
 	uint64_t hash = str_hash(key, len);
 
-	return filter_has(set, hash) &&
+	return bitfilter_has(set->filter, set->fshift, hash) &&
 	    probe(set, key, (uint32_t)hash)->off != 0;
 }
 

@@ -31,6 +31,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "bitfilter.h"
 #include "netset.h"
 #include "log.h"
 
@@ -55,7 +56,7 @@ struct netset {
 	size_t		cap;		/* 0 or a power of two */
 	size_t		used;		/* distinct networks */
 	size_t		count;		/* patterns added */
-	uint64_t	*filter;	/* FILTER_BITS bits per slot */
+	uint64_t	*filter;	/* bitfilter.h */
 	unsigned	fshift;		/* 64 - log2(filter bits) */
 	/* The prefix lengths in use, with their masks, in order of first use. */
 	struct pmask	m4[33], m6[129];
@@ -63,9 +64,8 @@ struct netset {
 	uint8_t		have4[33], have6[129];
 };
 
-/* Filter bits per table slot: 2^4 = 16, so at load 1/4..1/2 of the table
- * 32..64 bits per key and about 1 in 30 missed probes reaches the table. */
-#define FILTER_SHIFT	4
+/* The filter's 16 bits per slot are 32..64 per key at load 1/4..1/2 of
+ * the table, so about 1 in 30 missed probes reaches the table. */
 
 /* A parsed pattern. */
 struct net {
@@ -438,21 +438,14 @@ key_of(uint8_t fam, unsigned plen, uint64_t hi, uint64_t lo)
 	return k;
 }
 
-/* splitmix64's finaliser over both words: every input bit reaches every
- * output bit, so both the table (low bits) and the filter (high bits)
- * get well-spread indexes. */
+/* Both words, and family and length, through bitfilter_mix(). */
 static uint64_t
 key_hash(const struct key *k)
 {
 	uint64_t x = k->hi ^ (k->lo * UINT64_C(0x9e3779b97f4a7c15)) ^
 	    ((uint64_t)k->fam << 8 | k->plen);
 
-	x ^= x >> 30;
-	x *= UINT64_C(0xbf58476d1ce4e5b9);
-	x ^= x >> 27;
-	x *= UINT64_C(0x94d049bb133111eb);
-	x ^= x >> 31;
-	return x;
+	return bitfilter_mix(x);
 }
 
 /* The slot holding the key, or the empty slot where it would go. */
@@ -470,31 +463,6 @@ probe(struct slot *slots, size_t cap, const struct key *k, uint64_t hash)
 	}
 }
 
-static void
-filter_set(uint64_t *filter, unsigned fshift, uint64_t hash)
-{
-	uint64_t bit = hash >> fshift;
-
-	filter[bit / 64] |= UINT64_C(1) << (bit % 64);
-}
-
-static bool
-filter_has(const uint64_t *filter, unsigned fshift, uint64_t hash)
-{
-	uint64_t bit = hash >> fshift;
-
-	return (filter[bit / 64] >> (bit % 64)) & 1;
-}
-
-static unsigned
-log2_of(size_t pow2)
-{
-	unsigned n = 0;
-
-	while (((size_t)1 << n) < pow2)
-		n++;
-	return n;
-}
 
 /*
  * Doubles the table and rebuilds the filter. Load stays at most 1/2:
@@ -505,19 +473,16 @@ log2_of(size_t pow2)
 static bool
 grow(struct netset *set)
 {
-	size_t ncap = set->cap == 0 ? 16 : set->cap * 2, i, nwords;
+	size_t ncap = set->cap == 0 ? 16 : set->cap * 2, i;
 	unsigned fshift;
 	struct slot *ns;
 	uint64_t *nf;
 
 	if (ncap > SIZE_MAX / sizeof(*ns) / 2)
 		return false;
-	/* ncap << FILTER_SHIFT bits, at least one 64-bit word. */
-	nwords = ncap << FILTER_SHIFT >> 6;
-	fshift = 64 - (log2_of(ncap) + FILTER_SHIFT);
 	if ((ns = calloc(ncap, sizeof(*ns))) == NULL)
 		return false;
-	if ((nf = calloc(nwords, sizeof(*nf))) == NULL) {
+	if ((nf = bitfilter_alloc(ncap, &fshift)) == NULL) {
 		free(ns);
 		return false;
 	}
@@ -534,7 +499,7 @@ grow(struct netset *set)
 		k.plen = s->plen;
 		h = key_hash(&k);
 		*probe(ns, ncap, &k, h) = *s;
-		filter_set(nf, fshift, h);
+		bitfilter_set(nf, fshift, h);
 	}
 	free(set->slots);
 	free(set->filter);
@@ -583,7 +548,7 @@ netset_add(struct netset *set, const char *pattern, char *err, size_t errlen)
 		s->plen = k.plen;
 		s->exclude = n.exclude;
 		s->index = (uint32_t)set->count;
-		filter_set(set->filter, set->fshift, h);
+		bitfilter_set(set->filter, set->fshift, h);
 		set->used++;
 		if (n.fam == FAM4 && !set->have4[n.plen]) {
 			set->have4[n.plen] = 1;
@@ -642,7 +607,7 @@ netset_contains(const struct netset *set, const struct netaddr *addr)
 		k.fam = fam;
 		k.plen = ms[i].plen;
 		h = key_hash(&k);
-		if (!filter_has(set->filter, set->fshift, h))
+		if (!bitfilter_has(set->filter, set->fshift, h))
 			continue;
 		s = probe(set->slots, set->cap, &k, h);
 		if (s->fam != 0 && s->index < best) {
