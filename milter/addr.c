@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "addr.h"
+#include "swar.h"
 
 /*
  * One class byte per octet, so that each loop below spends one table
@@ -69,53 +70,28 @@ is_ctl(unsigned char c)
 	return (cls[c] & A_CTL) != 0;
 }
 
-/*
- * Eight bytes at a time, for the two scans that look at every byte of an
- * address and find nothing in almost all of them. The tests are the
- * classic ones ("Bit Twiddling Hacks": haszero, hasless); each is exact
- * as a yes/no answer, because a borrow only starts at a byte that is
- * itself a hit. tests/check_addr.c puts every byte value at every offset.
- */
-#define ONES	UINT64_C(0x0101010101010101)
-#define HIGHS	UINT64_C(0x8080808080808080)
-
-static uint64_t
-load8(const char *p)
-{
-	uint64_t w;
-
-	memcpy(&w, p, 8);
-	return w;
-}
-
-/* Non-zero when a byte of w equals c. */
-static uint64_t
-has_byte(uint64_t w, unsigned char c)
-{
-	w ^= ONES * c;
-	return (w - ONES) & ~w & HIGHS;
-}
-
+/* Eight bytes at a time (swar.h) where nothing happens in almost all. */
 /* Non-zero when a byte of w is a control byte (< 0x20, or 0x7f). */
 static uint64_t
 has_ctl8(uint64_t w)
 {
-	return ((w - ONES * 0x20) & ~w & HIGHS) | has_byte(w, 0x7f);
+	return swar_has_less(w, 0x20) | swar_has_byte(w, 0x7f);
 }
 
 /* Non-zero when a byte of w matters to the address scan (A_SCAN). */
 static uint64_t
 has_scan8(uint64_t w)
 {
-	return has_byte(w, '"') | has_byte(w, '@') | has_byte(w, ' ') |
-	    has_byte(w, '<') | has_byte(w, '>');
+	return swar_has_byte(w, '"') | swar_has_byte(w, '@') |
+	    swar_has_byte(w, ' ') | swar_has_byte(w, '<') |
+	    swar_has_byte(w, '>');
 }
 
 static bool
 has_ctl(const char *p, const char *end)
 {
 	for (; end - p >= 8; p += 8)
-		if (has_ctl8(load8(p)))
+		if (has_ctl8(swar_load8(p)))
 			return true;
 	for (; p < end; p++)
 		if (is_ctl((unsigned char)*p))
@@ -302,7 +278,7 @@ addr_parse(const char *text, struct addr *out)
 
 		/* Most bytes are plain: skip whole words of them outside
 		 * quotes, then look at the next (up to) 8 one by one. */
-		while (!quoted && end - p >= 8 && !has_scan8(load8(p)))
+		while (!quoted && end - p >= 8 && !has_scan8(swar_load8(p)))
 			p += 8;
 		for (stop = end - p > 8 ? p + 8 : end; p < stop; p++) {
 			unsigned char c = (unsigned char)*p;

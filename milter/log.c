@@ -2,12 +2,15 @@
  * log - syslog output and the decision line. See log.h.
  */
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 #include <syslog.h>
 
 #include "log.h"
+#include "slog.h"
+#include "swar.h"
 
 static const char hex[] = "0123456789abcdef";
 
@@ -18,43 +21,68 @@ static char ident_copy[65];
 void
 log_open(const char *ident, int facility, bool to_stderr)
 {
+	/* Our lines go through slog; libmilter's own messages (smi_log())
+	 * go through syslog(3): the same ident, facility and stderr copy
+	 * for those. */
 	snprintf(ident_copy, sizeof(ident_copy), "%s", ident);
-	/* LOG_PERROR: with -f the same lines, same format, reach stderr. */
 	openlog(ident_copy, LOG_PID | LOG_NDELAY | (to_stderr ? LOG_PERROR : 0),
 	    facility);
+	slog_open(NULL, ident, facility, to_stderr);
 }
 
 void
 log_close(void)
 {
+	slog_close();
 	closelog();
 }
 
 void
 log_msg(int priority, const char *fmt, ...)
 {
+	char line[LOG_LINE_MAX];
 	va_list ap;
+	int n;
 
 	va_start(ap, fmt);
-	vsyslog(priority, fmt, ap);
+	n = vsnprintf(line, sizeof(line), fmt, ap);	/* %m reads errno */
 	va_end(ap);
+	if (n < 0)
+		return;
+	slog_write(priority, line,
+	    (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
 }
 
-/* How long c's escaped form is: 1 (c itself), 2 (a backslash before a
- * backslash or '"'), or 4 (\xHH). */
-static inline size_t
-esc_len(unsigned char c)
-{
-	if (c == '\\' || c == '"')
-		return 2;
-	return c <= ' ' || c >= 0x7f ? 4 : 1;
-}
+/* How long each byte's escaped form is: 1 (itself), 2 (a backslash
+ * before '\' or '"'), or 4 (\xHH for space, control and 8-bit bytes). A
+ * table: this runs for every byte of every value of every decision line. */
+static const unsigned char esc_len[256] = {
+	4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4,
+	4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4,
+	4, 1, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 4,
+	4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4,
+	4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4,
+	4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4,
+	4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4,
+	4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4,
+	4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4,
+	4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4,
+	4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4,
+};
 
-/* Writes the escaped form of c (esc_len(c) bytes) at dst. */
-static void
+#define MARKER		"\\..."
+#define MARKER_LEN	(sizeof(MARKER) - 1)
+
+/* Writes the escaped form of c (esc_len[c] bytes) at dst. */
+static inline void
 escape_byte(unsigned char c, char *dst)
 {
-	switch (esc_len(c)) {
+	switch (esc_len[c]) {
 	case 1:
 		dst[0] = (char)c;
 		break;
@@ -71,36 +99,70 @@ escape_byte(unsigned char c, char *dst)
 	}
 }
 
+/* Non-zero when a byte of w needs escaping (esc_len[] > 1). */
+static inline uint64_t
+special8(uint64_t w)
+{
+	return swar_has_less(w, 0x21) | (w & SWAR_HIGHS) |
+	    swar_has_byte(w, 0x7f) | swar_has_byte(w, '"') |
+	    swar_has_byte(w, '\\');
+}
+
+/*
+ * log_escape()'s work in one pass: writes the escaped form of s at dst
+ * (dstlen bytes, NUL included, at least 8) and returns its length. It
+ * writes whole escapes, eight plain bytes at a time where it can, while
+ * they leave room for the marker; at the first one that does not, it
+ * looks (a few bytes at most) whether the rest fits whole, and writes
+ * either the rest or the marker. It reads no further than dstlen bytes
+ * of s: a longer value cannot fit.
+ */
+static size_t
+escape_into(char *dst, size_t dstlen, const unsigned char *s)
+{
+	size_t len = strnlen((const char *)s, dstlen), i = 0, o = 0, j, rest;
+	size_t lim = dstlen - 1 - MARKER_LEN;
+	uint64_t w;
+
+	while (i < len) {
+		if (len - i >= 8 && o + 8 <= lim &&
+		    !special8(w = swar_load8(s + i))) {
+			memcpy(dst + o, &w, 8);
+			i += 8;
+			o += 8;
+			continue;
+		}
+		if (o + esc_len[s[i]] > lim)
+			break;
+		escape_byte(s[i], dst + o);
+		o += esc_len[s[i]];
+		i++;
+	}
+	if (i < len) {
+		for (rest = 0, j = i; j < len && o + rest < dstlen; j++)
+			rest += esc_len[s[j]];
+		if (len < dstlen && j == len && o + rest <= dstlen - 1) {
+			for (; i < len; i++) {
+				escape_byte(s[i], dst + o);
+				o += esc_len[s[i]];
+			}
+		} else {
+			memcpy(dst + o, MARKER, MARKER_LEN);
+			o += MARKER_LEN;
+		}
+	}
+	dst[o] = '\0';
+	return o;
+}
+
 char *
 log_escape(char *dst, size_t dstlen, const char *src)
 {
-	static const char marker[] = "\\...";
-	const unsigned char *s = (const unsigned char *)src, *t;
-	size_t o, total = 0, room;
-
 	if (src == NULL || *src == '\0') {
 		memcpy(dst, "-", 2);
 		return dst;
 	}
-	/* Does it all fit? Count no further than the buffer (bounded work
-	 * for a hostile 10 MB value). Only a value that does not fit loses
-	 * room to the marker. */
-	for (t = s; *t != '\0' && total < dstlen; t++)
-		total += esc_len(*t);
-	room = (*t == '\0' && total < dstlen) ? dstlen :
-	    dstlen - (sizeof(marker) - 1);
-	for (o = 0; *s != '\0'; s++) {
-		size_t n = esc_len(*s);
-
-		if (o + n + 1 > room)
-			break;
-		escape_byte(*s, dst + o);
-		o += n;
-	}
-	if (*s != '\0')
-		memcpy(dst + o, marker, sizeof(marker));	/* NUL too */
-	else
-		dst[o] = '\0';
+	escape_into(dst, dstlen, (const unsigned char *)src);
 	return dst;
 }
 
@@ -130,70 +192,107 @@ log_show(char *dst, size_t dstlen, const char *text)
 	return dst;
 }
 
-/* Appends text at *o, keeping buf (len bytes) NUL-terminated: what
- * snprintf() would keep of the whole line. */
-static void
-put(char *buf, size_t len, size_t *o, const char *text)
-{
-	size_t n = strlen(text);
+/* A line being built: buf (len bytes) stays NUL-terminated and keeps
+ * what snprintf() would keep of the whole line. */
+struct line {
+	char	*buf;
+	size_t	len;
+	size_t	o;
+};
 
-	if (*o + 1 >= len)
+static void
+put_n(struct line *l, const char *text, size_t n)
+{
+	if (l->o + 1 >= l->len)
 		return;
-	if (n > len - 1 - *o)
-		n = len - 1 - *o;
-	memcpy(buf + *o, text, n);
-	*o += n;
-	buf[*o] = '\0';
+	if (n > l->len - 1 - l->o)
+		n = l->len - 1 - l->o;
+	memcpy(l->buf + l->o, text, n);
+	l->o += n;
+	l->buf[l->o] = '\0';
 }
 
-/* Appends a client-supplied value, escaped as log_escape() does. */
+/* Our own fixed words: a literal's length is known at compile time, so
+ * the copy is a few moves. (o < len always holds.) */
+#define PUT_LIT(l, lit) do {						\
+	if ((l)->len - (l)->o > sizeof(lit) - 1) {			\
+		memcpy((l)->buf + (l)->o, (lit), sizeof(lit) - 1);	\
+		(l)->o += sizeof(lit) - 1;				\
+		(l)->buf[(l)->o] = '\0';				\
+	} else								\
+		put_n((l), (lit), sizeof(lit) - 1);			\
+} while (0)
+
 static void
-put_value(char *buf, size_t len, size_t *o, const char *value)
+put(struct line *l, const char *text)
+{
+	put_n(l, text != NULL ? text : "-", text != NULL ? strlen(text) : 1);
+}
+
+/* Appends a client-supplied value, escaped as log_escape() does: straight
+ * into the line when a whole value fits, which it always does in a
+ * LOG_LINE_MAX line. */
+static void
+put_value(struct line *l, const char *value)
 {
 	char v[LOG_VALUE_MAX];
 
-	put(buf, len, o, log_escape(v, sizeof(v), value));
+	if (value == NULL || *value == '\0')
+		PUT_LIT(l, "-");
+	else if (l->len - l->o >= LOG_VALUE_MAX)
+		l->o += escape_into(l->buf + l->o, LOG_VALUE_MAX,
+		    (const unsigned char *)value);
+	else
+		put(l, log_escape(v, sizeof(v), value));
+}
+
+/* log_format_decision(), returning the line's length. */
+static size_t
+format_decision(char *buf, size_t len, const struct log_decision *d)
+{
+	struct line l = { buf, len, 0 };
+
+	if (len == 0)
+		return 0;
+	buf[0] = '\0';
+	/* Every value the MTA or a client supplied goes through the
+	 * escaper; the rest are our own fixed words. Built by appending:
+	 * this runs for every recipient. */
+	if (d->queue_id != NULL)
+		put_value(&l, d->queue_id);
+	else
+		PUT_LIT(&l, "NOQUEUE");
+	PUT_LIT(&l, ": listener=");
+	put(&l, d->listener);
+	PUT_LIT(&l, " port=");
+	put_value(&l, d->port);
+	PUT_LIT(&l, " client=");
+	put_value(&l, d->client);
+	PUT_LIT(&l, " auth=");
+	put_value(&l, d->auth);
+	PUT_LIT(&l, " tls=");
+	put_value(&l, d->tls);
+	PUT_LIT(&l, " from=");
+	put_value(&l, d->from);
+	PUT_LIT(&l, " rcpt=");
+	put_value(&l, d->rcpt);
+	PUT_LIT(&l, " decision=");
+	put(&l, d->decision);
+	PUT_LIT(&l, " reason=");
+	put(&l, d->reason);
+	PUT_LIT(&l, " code=");
+	put(&l, d->code);
+	PUT_LIT(&l, " dsn=");
+	put(&l, d->dsn);
+	PUT_LIT(&l, " policy=");
+	put(&l, d->policy);
+	return l.o;
 }
 
 char *
 log_format_decision(char *buf, size_t len, const struct log_decision *d)
 {
-	size_t o = 0;
-
-	if (len == 0)
-		return buf;
-	buf[0] = '\0';
-	/* Every value the MTA or a client supplied goes through log_escape();
-	 * the rest are our own fixed words. Built by appending: this runs
-	 * for every recipient, and snprintf() cost more than the decision. */
-	if (d->queue_id != NULL)
-		put_value(buf, len, &o, d->queue_id);
-	else
-		put(buf, len, &o, "NOQUEUE");
-	put(buf, len, &o, ": listener=");
-	put(buf, len, &o, d->listener != NULL ? d->listener : "-");
-	put(buf, len, &o, " port=");
-	put_value(buf, len, &o, d->port);
-	put(buf, len, &o, " client=");
-	put_value(buf, len, &o, d->client);
-	put(buf, len, &o, " auth=");
-	put_value(buf, len, &o, d->auth);
-	put(buf, len, &o, " tls=");
-	put_value(buf, len, &o, d->tls);
-	put(buf, len, &o, " from=");
-	put_value(buf, len, &o, d->from);
-	put(buf, len, &o, " rcpt=");
-	put_value(buf, len, &o, d->rcpt);
-	put(buf, len, &o, " decision=");
-	put(buf, len, &o, d->decision != NULL ? d->decision : "-");
-	put(buf, len, &o, " reason=");
-	put(buf, len, &o, d->reason != NULL ? d->reason : "-");
-	put(buf, len, &o, " code=");
-	put(buf, len, &o, d->code != NULL ? d->code : "-");
-	put(buf, len, &o, " dsn=");
-	put(buf, len, &o, d->dsn != NULL ? d->dsn : "-");
-	put(buf, len, &o, " policy=");
-	put(buf, len, &o, d->policy != NULL ? d->policy : "-");
+	format_decision(buf, len, d);
 	return buf;
 }
 
@@ -201,9 +300,9 @@ void
 log_decision(const struct log_decision *d, bool refusal)
 {
 	char line[LOG_LINE_MAX];
+	size_t n = format_decision(line, sizeof(line), d);
 
-	log_format_decision(line, sizeof(line), d);
-	syslog(refusal ? LOG_NOTICE : LOG_INFO, "%s", line);
+	slog_write(refusal ? LOG_NOTICE : LOG_INFO, line, n);
 }
 
 int

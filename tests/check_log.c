@@ -203,6 +203,48 @@ count(const char *hay, const char *needle)
 	return n;
 }
 
+/* The escaper reads eight bytes at a time where they are all plain: each
+ * byte value at each offset of a value, against a byte-by-byte reference
+ * (no bound: these all fit). */
+static size_t
+ref_escape(char *dst, const unsigned char *s)
+{
+	size_t o = 0;
+
+	for (; *s != '\0'; s++) {
+		if (*s == '\\' || *s == '"') {
+			dst[o++] = '\\';
+			dst[o++] = (char)*s;
+		} else if (*s <= ' ' || *s >= 0x7f)
+			o += (size_t)sprintf(dst + o, "\\x%02x", *s);
+		else
+			dst[o++] = (char)*s;
+	}
+	dst[o] = '\0';
+	return o;
+}
+
+START_TEST(test_escape_every_byte_every_offset)
+{
+	unsigned char in[40];
+	char got[LOG_VALUE_MAX], want[200];
+	int c, at, len;
+
+	for (len = 1; len <= 24; len++)
+		for (at = 0; at < len; at++)
+			for (c = 1; c < 256; c++) {
+				memset(in, 'a' + len % 26, (size_t)len);
+				in[at] = (unsigned char)c;
+				in[len] = '\0';
+				ref_escape(want, in);
+				log_escape(got, sizeof(got), (const char *)in);
+				ck_assert_msg(strcmp(got, want) == 0,
+				    "byte 0x%02x at %d of %d: got \"%s\", want"
+				    " \"%s\"", c, at, len, got, want);
+			}
+}
+END_TEST
+
 START_TEST(test_line)
 {
 	const struct line_case *c = &line_cases[_i];
@@ -301,6 +343,7 @@ log_suite(void)
 
 	tcase_add_loop_test(tc, test_escape, 0, NCASES(esc_cases));
 	tcase_add_loop_test(tc, test_escape_bound, 0, NCASES(bound_cases));
+	tcase_add_test(tc, test_escape_every_byte_every_offset);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("decision line");

@@ -202,6 +202,29 @@ START_TEST(test_format)
 }
 END_TEST
 
+/* IPv4 is formatted by hand: every byte value in every position, against
+ * inet_ntop(). */
+START_TEST(test_format_ipv4_every_byte)
+{
+	struct netaddr a;
+	char got[NETADDR_TEXT_MAX], want[INET_ADDRSTRLEN];
+	int at, v;
+
+	for (at = 0; at < 4; at++)
+		for (v = 0; v < 256; v++) {
+			memset(&a, 0, sizeof(a));
+			a.family = AF_INET;
+			memcpy(a.bytes, "\x0a\x63\x64\xff", 4);
+			a.bytes[at] = (uint8_t)v;
+			ck_assert(inet_ntop(AF_INET, a.bytes, want,
+			    sizeof(want)) != NULL);
+			netaddr_format(&a, got, sizeof(got));
+			ck_assert_msg(strcmp(got, want) == 0, "byte %d = %d: got"
+			    " \"%s\", want \"%s\"", at, v, got, want);
+		}
+}
+END_TEST
+
 START_TEST(test_format_zero_len)
 {
 	struct netaddr a;
@@ -228,6 +251,7 @@ netaddr_suite(void)
 	tcase_add_loop_test(tc, test_sockaddr, 0, NCASES(sa_cases));
 	tcase_add_test(tc, test_sockaddr_null);
 	tcase_add_loop_test(tc, test_format, 0, NCASES(fmt_cases));
+	tcase_add_test(tc, test_format_ipv4_every_byte);
 	tcase_add_test(tc, test_format_zero_len);
 	suite_add_tcase(s, tc);
 	return s;
