@@ -71,6 +71,8 @@ struct conn {
 	bool		name_cut;	/* shown in the log, matched by nothing */
 	/* The transaction, set at MAIL FROM. */
 	bool		in_mail;
+	bool		txn_made;	/* txn holds this transaction's part */
+	size_t		txn_len;
 	/* The text buffers, last: conn_get() zeroes everything above
 	 * client_text and makes each of these "". */
 	char		client_text[NETADDR_TEXT_MAX];	/* "" until logged */
@@ -79,6 +81,9 @@ struct conn {
 	char		auth[MACRO_MAX];
 	char		tls[MACRO_MAX];
 	char		from[MACRO_MAX];
+	/* The decision line's part that is the same for every recipient
+	 * of the transaction, escaped once (log_format_txn()). */
+	char		txn[LOG_TXN_MAX];
 };
 
 /*
@@ -163,7 +168,7 @@ conn_get(SMFICTX *ctx)
 	}
 	memset(c, 0, offsetof(struct conn, client_text));
 	c->client_text[0] = c->port[0] = c->name[0] = '\0';
-	c->auth[0] = c->tls[0] = c->from[0] = '\0';
+	c->auth[0] = c->tls[0] = c->from[0] = c->txn[0] = '\0';
 	c->snap = snap_acquire();
 	if (smfi_setpriv(ctx, c) != MI_SUCCESS) {
 		snap_release(c->snap);
@@ -304,6 +309,12 @@ answer(SMFICTX *ctx, struct conn *c, const struct policy *p,
 		d.code = v->code;
 		d.dsn = v->xcode;
 		d.policy = p->digest_short;
+		if (!c->txn_made) {
+			c->txn_len = log_format_txn(c->txn, sizeof(c->txn), &d);
+			c->txn_made = true;
+		}
+		d.txn = c->txn;
+		d.txn_len = c->txn_len;
 		log_decision(&d, refusal);
 	}
 	if (v->decision != DECISION_REJECT && v->decision != DECISION_TEMPFAIL)
@@ -360,6 +371,7 @@ on_envfrom(SMFICTX *ctx, char **argv)
 	(void)macro(ctx, "{tls_version}", c->tls);
 	(void)copy_cut(c->from, argv[0] != NULL ? argv[0] : "");
 	c->in_mail = true;
+	c->txn_made = false;
 	request(c, &req, NULL);
 	policy_eval(snap_policy(c->snap), &req, &v);
 	return answer(ctx, c, snap_policy(c->snap), &v, NULL);

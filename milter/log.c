@@ -246,6 +246,36 @@ put_value(struct line *l, const char *value)
 		put(l, log_escape(v, sizeof(v), value));
 }
 
+/* The transaction's part (log_format_txn()). */
+static void
+put_txn(struct line *l, const struct log_decision *d)
+{
+	PUT_LIT(l, " listener=");
+	put(l, d->listener);
+	PUT_LIT(l, " port=");
+	put_value(l, d->port);
+	PUT_LIT(l, " client=");
+	put_value(l, d->client);
+	PUT_LIT(l, " auth=");
+	put_value(l, d->auth);
+	PUT_LIT(l, " tls=");
+	put_value(l, d->tls);
+	PUT_LIT(l, " from=");
+	put_value(l, d->from);
+}
+
+size_t
+log_format_txn(char *buf, size_t len, const struct log_decision *d)
+{
+	struct line l = { buf, len, 0 };
+
+	if (len == 0)
+		return 0;
+	buf[0] = '\0';
+	put_txn(&l, d);
+	return l.o;
+}
+
 /* log_format_decision(), returning the line's length. */
 static size_t
 format_decision(char *buf, size_t len, const struct log_decision *d)
@@ -262,18 +292,11 @@ format_decision(char *buf, size_t len, const struct log_decision *d)
 		put_value(&l, d->queue_id);
 	else
 		PUT_LIT(&l, "NOQUEUE");
-	PUT_LIT(&l, ": listener=");
-	put(&l, d->listener);
-	PUT_LIT(&l, " port=");
-	put_value(&l, d->port);
-	PUT_LIT(&l, " client=");
-	put_value(&l, d->client);
-	PUT_LIT(&l, " auth=");
-	put_value(&l, d->auth);
-	PUT_LIT(&l, " tls=");
-	put_value(&l, d->tls);
-	PUT_LIT(&l, " from=");
-	put_value(&l, d->from);
+	PUT_LIT(&l, ":");
+	if (d->txn != NULL)
+		put_n(&l, d->txn, d->txn_len);
+	else
+		put_txn(&l, d);
 	PUT_LIT(&l, " rcpt=");
 	put_value(&l, d->rcpt);
 	PUT_LIT(&l, " decision=");

@@ -61,7 +61,23 @@ struct log_decision {
 	const char *code;	/* "554" or NULL */
 	const char *dsn;	/* "5.7.1" or NULL */
 	const char *policy;	/* short digest of the policy that decided */
+	/* The transaction's part, the same for each of its recipients:
+	 * made from listener .. from, or, when txn is not NULL, txn_len
+	 * bytes that log_format_txn() made of them. */
+	const char *txn;
+	size_t	    txn_len;
 };
+
+/* Longest transaction part: five escaped values and the listener. */
+#define LOG_TXN_MAX	(5 * LOG_VALUE_MAX + 128)
+
+/*
+ * Formats the transaction's part of a line, " listener=.. port=..
+ * client=.. auth=.. tls=.. from=..", from d's fields into buf (len bytes,
+ * NUL included) and returns its length: made once per transaction, it
+ * saves escaping the same values for every recipient.
+ */
+size_t	log_format_txn(char *buf, size_t len, const struct log_decision *d);
 
 /* Formats the line (no trailing newline) into buf; returns buf. */
 char	*log_format_decision(char *buf, size_t len,

@@ -103,7 +103,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct fz f = { data, size };
 	size_t dstlen = 12 + fz_u8(&f) * 3, i, k;
-	char *v[7], line[LOG_LINE_MAX];
+	char *v[7], line[LOG_LINE_MAX], line2[LOG_LINE_MAX], txn[LOG_TXN_MAX];
 	struct log_decision d;
 	const char *p;
 
@@ -132,6 +132,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	log_format_decision(line, sizeof(line), &d);
 	FZ_CHECK(strlen(line) < sizeof(line) - 1, "line of %zu bytes may be "
 	    "cut", strlen(line));
+	/* The transaction's part made once beforehand gives the same line. */
+	d.txn_len = log_format_txn(txn, sizeof(txn), &d);
+	d.txn = txn;
+	FZ_CHECK(d.txn_len == strlen(txn) && d.txn_len < sizeof(txn) - 1,
+	    "transaction part of %zu bytes may be cut", d.txn_len);
+	log_format_decision(line2, sizeof(line2), &d);
+	FZ_CHECK(strcmp(line, line2) == 0, "with the transaction part made "
+	    "first: \"%s\", without: \"%s\"", line2, line);
 	FZ_CHECK(fz_printable(line), "line holds a byte outside printable "
 	    "ASCII");
 	/* "QID: key=value key=value ...", exactly these keys. A value may

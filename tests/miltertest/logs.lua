@@ -104,5 +104,26 @@ rw.check_log("client-warning-escaped/log", off, {
 	.. "decision=accept): this client cannot relay by my_networks",
 	L({ client = "-" }) })
 
+-- Two transactions on one connection: each line shows its own
+-- transaction's sender and login (the part of the line that is the same
+-- for every recipient is made once per transaction, not per connection).
+off = rw.mark()
+conn = rw.session(nil, P25)
+rw.check_reply("two-transactions/mail-1", rw.mail(conn, "<a@remote.example>"), C)
+rw.check_reply("two-transactions/rcpt-1", rw.rcpt(conn, "<x@remote.example>"), R)
+assert(mt.abort(conn) == nil, "abort failed")
+rw.check_reply("two-transactions/mail-2", rw.mail(conn, "<b@remote.example>",
+    { "{auth_authen}", "bob", "{tls_version}", "TLSv1.3" }), C)
+rw.check_reply("two-transactions/rcpt-2", rw.rcpt(conn, "<y@remote.example>"), C)
+rw.check_reply("two-transactions/rcpt-3", rw.rcpt(conn, "<z@remote.example>"), C)
+mt.disconnect(conn)
+rw.check_log("two-transactions/log", off, { L({}),
+	L({ from = "<b@remote.example>", auth = "bob", tls = "TLSv1.3",
+	    rcpt = "<y@remote.example>", decision = "accept",
+	    reason = "authenticated", code = "-", dsn = "-" }),
+	L({ from = "<b@remote.example>", auth = "bob", tls = "TLSv1.3",
+	    rcpt = "<z@remote.example>", decision = "accept",
+	    reason = "authenticated", code = "-", dsn = "-" }) })
+
 run_cases(rw, cases)
 rw.done()
