@@ -89,6 +89,14 @@ check-san-integration:
 	    LDFLAGS='$(SAN_FLAGS)' all
 	RW_BIN=$(CURDIR)/build/san/milter/relaywarden tests/miltertest/run
 	BED_RW_BIN=$(CURDIR)/build/san/milter/relaywarden tests/integration/run
+# ThreadSanitizer (clang, in build/tsan/): the unit tests, then the daemon
+# under load, reloads and a syslog daemon that restarts (tests/tsan/run;
+# as root, after bench-bins).
+TSAN_FLAGS = -fsanitize=thread
+check-tsan: bench-bins
+	$(MAKE) B=build/tsan CC=clang CFLAGS='-O1 -g $(TSAN_FLAGS)' \
+	    LDFLAGS='$(TSAN_FLAGS)' check
+	TSAN_RW_BIN=$(CURDIR)/build/tsan/milter/relaywarden tests/tsan/run
 check-valgrind: $(B)/tests/check_relaywarden
 	cd tests && CK_FORK=no valgrind -q --error-exitcode=1 \
 	    --leak-check=full --errors-for-leak-kinds=definite,indirect \
@@ -143,12 +151,13 @@ fuzz: fuzz-build
 fuzz-brief: fuzz-build
 	tests/fuzz/run -t $(FUZZ_BRIEF_TIME) $(FUZZ_TARGETS)
 
-# Everything: unit tests (plain, sanitizers, valgrind), a short fuzz of
+# Everything: unit tests (plain, ASan+UBSan, valgrind, TSan), the daemon
+# under TSan with reloads and a syslog restart, a short fuzz of
 # every target, the rc files and reloads of bad list files against the
 # real binary, the milter-protocol tests, the Sendmail fragment, a real
 # Postfix driven by swaks, the load test, then the milter-protocol tests
 # and the Postfix suite again against the sanitizer build of the daemon.
-test: check check-san check-valgrind all fuzz-brief bench-bins
+test: check check-san check-valgrind all fuzz-brief bench-bins check-tsan
 	tests/rc/run
 	tests/reload/run
 	tests/miltertest/run
@@ -246,6 +255,6 @@ clean:
 	rm -rf build milter/*.o milter/relaywarden tests/*.o tests/suites.inc \
 	      tests/check_relaywarden $(BENCH_BINS) bench/*.o bench/scale
 
-.PHONY: all check check-san check-san-integration check-valgrind fuzz \
+.PHONY: all check check-san check-san-integration check-valgrind check-tsan fuzz \
 	fuzz-build fuzz-bins fuzz-brief test demo deps install uninstall clean \
 	bench bench-bins bench-milter bench-scale bench-postfix

@@ -1,8 +1,10 @@
 /*
  * logsink - a syslog daemon that keeps nothing: binds a unix datagram
  * socket, reads and counts what arrives, and on SIGTERM/SIGINT prints
- *   logsink: N lines, D decision lines, B bytes
- * and exits. The benchmark points a daemon's /dev/log at it (in a private
+ *   logsink: N lines, D decision lines, B bytes, L lost
+ * and exits (L: the sum of the counts in relaywarden's "the syslog socket
+ * was unreachable: L line(s) lost" warnings). The benchmark points a
+ * daemon's /dev/log at it (in a private
  * mount namespace), so that the daemon logs as it would in production
  * (one datagram per line to a running syslogd) and the run can check
  * that every decision was logged.
@@ -12,6 +14,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -32,7 +35,9 @@ main(int argc, char *argv[])
 {
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
 	struct sigaction sa;
-	unsigned long long lines = 0, decisions = 0, bytes = 0;
+	static const char lost_text[] = "syslog socket was unreachable: ";
+	unsigned long long lines = 0, decisions = 0, bytes = 0, lost = 0;
+	const char *p;
 	char buf[8192];
 	int fd;
 
@@ -61,9 +66,11 @@ main(int argc, char *argv[])
 		bytes += (unsigned long long)n;
 		if (strstr(buf, " decision=") != NULL)
 			decisions++;
+		else if ((p = strstr(buf, lost_text)) != NULL)
+			lost += strtoull(p + sizeof(lost_text) - 1, NULL, 10);
 	}
 	unlink(argv[1]);
-	printf("logsink: %llu lines, %llu decision lines, %llu bytes\n", lines,
-	    decisions, bytes);
+	printf("logsink: %llu lines, %llu decision lines, %llu bytes, %llu lost\n",
+	    lines, decisions, bytes, lost);
 	return 0;
 }
