@@ -110,6 +110,19 @@ want_case(const char *what, int fd, const char *want)
 
 #define want_line(fd, want)	want_case(__func__, (fd), (want))
 
+/* The next datagram must be head, the tag "rw-test[PID]: ", then msg. */
+#define want_msg(fd, head, msg)	want_tagged(__func__, (fd), (head), (msg))
+
+static void
+want_tagged(const char *what, int fd, const char *head, const char *msg)
+{
+	char want[512];
+
+	snprintf(want, sizeof(want), "%srw-test[%ld]: %s", head,
+	    (long)getpid(), msg);
+	want_case(what, fd, want);
+}
+
 START_TEST(test_format)
 {
 	static const struct {
@@ -136,16 +149,13 @@ START_TEST(test_format)
 		    "<30>Nov 22 08:53:16 ", "" },
 	};
 	int fd = listen_at(SOCK_DGRAM), i;
-	char want[256];
 
 	for (i = 0; i < NCASES(cases); i++) {
 		slog_open(path, "rw-test", cases[i].facility, false);
 		fake_now = cases[i].when;
 		slog_write(cases[i].priority, cases[i].msg,
 		    strlen(cases[i].msg));
-		snprintf(want, sizeof(want), "%srw-test[%ld]: %s", cases[i].head,
-		    (long)getpid(), cases[i].tail);
-		want_case(cases[i].name, fd, want);
+		want_tagged(cases[i].name, fd, cases[i].head, cases[i].tail);
 		slog_close();
 	}
 	ck_assert_int_eq(slog_lost(), 0);
@@ -157,13 +167,10 @@ END_TEST
 START_TEST(test_len_not_nul)
 {
 	int fd = listen_at(SOCK_DGRAM);
-	char want[128];
 
 	slog_open(path, "rw-test", LOG_MAIL, false);
 	slog_write(LOG_INFO, "abcdef", 3);
-	snprintf(want, sizeof(want), "<22>Nov 22 08:53:16 rw-test[%ld]: abc",
-	    (long)getpid());
-	want_line(fd, want);
+	want_msg(fd, "<22>Nov 22 08:53:16 ", "abc");
 	close(fd);
 }
 END_TEST
@@ -242,19 +249,14 @@ END_TEST
 START_TEST(test_daemon_restarts)
 {
 	int fd = listen_at(SOCK_DGRAM);
-	char want[128];
 
 	slog_open(path, "rw-test", LOG_MAIL, false);
 	slog_write(LOG_INFO, "before", 6);
-	snprintf(want, sizeof(want),
-	    "<22>Nov 22 08:53:16 rw-test[%ld]: before", (long)getpid());
-	want_line(fd, want);
+	want_msg(fd, "<22>Nov 22 08:53:16 ", "before");
 	close(fd);
 	fd = listen_at(SOCK_DGRAM);
 	slog_write(LOG_INFO, "after", 5);
-	snprintf(want, sizeof(want),
-	    "<22>Nov 22 08:53:16 rw-test[%ld]: after", (long)getpid());
-	want_line(fd, want);
+	want_msg(fd, "<22>Nov 22 08:53:16 ", "after");
 	ck_assert_int_eq(slog_lost(), 0);
 	ck_assert(nothing_waiting(fd));
 	close(fd);
@@ -268,7 +270,6 @@ END_TEST
 START_TEST(test_no_daemon_then_one)
 {
 	int fd;
-	char want[256];
 
 	slog_open(path, "rw-test", LOG_MAIL, false);
 	slog_write(LOG_INFO, "lost 1", 6);
@@ -280,19 +281,13 @@ START_TEST(test_no_daemon_then_one)
 	ck_assert(nothing_waiting(fd));
 	fake_now++;
 	slog_write(LOG_INFO, "kept", 4);
-	snprintf(want, sizeof(want), "<20>Nov 22 08:53:17 rw-test[%ld]: "
-	    "warning: the syslog socket was unreachable: 3 line(s) lost",
-	    (long)getpid());
-	want_line(fd, want);
-	snprintf(want, sizeof(want), "<22>Nov 22 08:53:17 rw-test[%ld]: kept",
-	    (long)getpid());
-	want_line(fd, want);
+	want_msg(fd, "<20>Nov 22 08:53:17 ",
+	    "warning: the syslog socket was unreachable: 3 line(s) lost");
+	want_msg(fd, "<22>Nov 22 08:53:17 ", "kept");
 	ck_assert(nothing_waiting(fd));
 	/* Counted once: the next line comes alone. */
 	slog_write(LOG_INFO, "next", 4);
-	snprintf(want, sizeof(want), "<22>Nov 22 08:53:17 rw-test[%ld]: next",
-	    (long)getpid());
-	want_line(fd, want);
+	want_msg(fd, "<22>Nov 22 08:53:17 ", "next");
 	close(fd);
 }
 END_TEST
