@@ -1,13 +1,13 @@
 /*
  * logsink - a syslog daemon that keeps nothing: binds a unix datagram
- * socket, reads and counts what arrives, and on SIGTERM/SIGINT prints
+ * socket, reads and counts what arrives, and on SIGTERM/SIGINT, once it
+ * has read what was queued, prints
  *   logsink: N lines, D decision lines, B bytes, L lost
- * and exits (L: the sum of the counts in relaywarden's "the syslog socket
- * was unreachable: L line(s) lost" warnings). The benchmark points a
- * daemon's /dev/log at it (in a private
- * mount namespace), so that the daemon logs as it would in production
- * (one datagram per line to a running syslogd) and the run can check
- * that every decision was logged.
+ * and exits (L: the sum of the counts in relaywarden's "the syslog
+ * socket was unreachable: L line(s) lost" warnings). The benchmark points
+ * a daemon's /dev/log at it (in a private mount namespace), so that the
+ * daemon logs as it would in production (one datagram per line to a
+ * running syslogd) and the run can check that every decision was logged.
  *
  *   logsink PATH          (PATH must not exist; removed at exit)
  */
@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -35,6 +36,7 @@ main(int argc, char *argv[])
 {
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
 	struct sigaction sa;
+	struct timeval tick = { .tv_sec = 0, .tv_usec = 200000 };
 	static const char lost_text[] = "syslog socket was unreachable: ";
 	unsigned long long lines = 0, decisions = 0, bytes = 0, lost = 0;
 	const char *p;
@@ -56,11 +58,24 @@ main(int argc, char *argv[])
 		return 1;
 	}
 	(void)chmod(argv[1], 0666);
-	while (!stop) {
-		ssize_t n = recv(fd, buf, sizeof(buf) - 1, 0);
+	/* A signal that lands between the test of stop and a blocking recv()
+	 * would leave the sink waiting for a datagram that never comes: the
+	 * timeout bounds that wait, and the loop looks at stop again. */
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tick, sizeof(tick)) < 0) {
+		fprintf(stderr, "logsink: SO_RCVTIMEO: %s\n", strerror(errno));
+		return 1;
+	}
+	for (;;) {
+		/* After the signal, what is already queued is still read (a
+		 * sender's datagram is queued before its send() returns), then
+		 * the counts are final. */
+		ssize_t n = recv(fd, buf, sizeof(buf) - 1,
+		    stop ? MSG_DONTWAIT : 0);
 
+		if (n < 0 && stop && errno != EINTR)
+			break;		/* EAGAIN: nothing left */
 		if (n < 0)
-			continue;	/* EINTR: the loop checks stop */
+			continue;	/* EINTR, or the tick: look at stop */
 		buf[n] = '\0';
 		lines++;
 		bytes += (unsigned long long)n;
