@@ -6,7 +6,8 @@
  * One process, one epoll loop, no thread per connection. Per session:
  *   SMFIC_OPTNEG (version 6, Postfix's actions and protocol steps);
  *   macros + CONNECT, macros + HELO, then M transactions of
- *   macros + MAIL, K x (macros + RCPT), [DATA ... end of message with -D],
+ *   macros + MAIL, K x (macros + RCPT), [DATA ... end of message with -D,
+ *   or DATA alone when the milter accepts the message there],
  *   ABORT; then QUIT and close.
  * As Postfix does, it honours what the milter negotiates: a step the
  * milter declines (SMFIP_NOCONNECT, NOHELO, ...) is not sent but its
@@ -1199,7 +1200,14 @@ on_packet(struct conn *c, char cmd, const uint8_t *d, size_t len)
 		}
 		break;
 	default:
-		/* connect, helo and the message steps: our filters go on. */
+		/* connect, helo and the message steps: our filters go on,
+		 * or accept the message at DATA (relaywarden) or at its
+		 * end. */
+		if (c->want == RT_DATA && cmd == SMFIR_ACCEPT && len == 0) {
+			/* As Postfix: no more events for this message. */
+			c->step = S_ABORT;
+			break;
+		}
 		if (!(cmd == SMFIR_CONTINUE ||
 		    (c->want == RT_EOM && cmd == SMFIR_ACCEPT)) || len != 0) {
 			describe(what, sizeof(what), cmd, d, len);

@@ -1,0 +1,88 @@
+-- data.lua - DATA. relaywarden answers it with SMFIS_ACCEPT: every
+-- recipient has been judged by then, and a milter that accepted the
+-- message gets no further event for it, so Postfix's cleanup server gets
+-- no milter for the message (no socket handed over, no end-of-message
+-- round trip). The accept ends the transaction for relaywarden alone:
+-- the next transaction of the same session, on the same milter
+-- connection, is judged afresh, and its remote recipients refused as
+-- before, with or without an abort from the MTA in between.
+local rw = dofile(lib .. "/rw.lua")
+
+local P25 = { "{daemon_port}", "25" }
+local P587 = { "{daemon_port}", "587" }
+local R, C, A = SMFIR_REPLYCODE, SMFIR_CONTINUE, SMFIR_ACCEPT
+
+local function L(t)
+	local f = { listener = "smtp", port = "25", client = "203.0.113.7",
+	    from = "<a@remote.example>" }
+	for k, v in pairs(t) do f[k] = v end
+	return rw.line(f)
+end
+
+-- DATA and its reply. (Postfix sends DATA-stage macros first; miltertest
+-- cannot send a macro packet for that stage, and relaywarden reads none.)
+local function data(conn)
+	assert(mt.data(conn) == nil, "data failed")
+	return mt.getreply(conn)
+end
+
+local function step(name, got, want) rw.check_reply(name, got, want) end
+
+-- One message accepted at DATA, then a second transaction in the same
+-- session: a remote recipient refused, a local one accepted, and DATA
+-- accepted again. Postfix sends an abort after each message.
+do
+	local name, off = "two-messages", rw.mark()
+	local ok, err = pcall(function()
+		local conn = rw.session(nil, P25)
+		step(name .. "/mail-1", rw.mail(conn, "<a@remote.example>"), C)
+		step(name .. "/rcpt-1", rw.rcpt(conn, "<u@bluemind.loc>"), C)
+		step(name .. "/data-1", data(conn), A)
+		assert(mt.abort(conn) == nil, "abort failed")
+		step(name .. "/mail-2", rw.mail(conn, "<b@remote.example>"), C)
+		step(name .. "/rcpt-2a", rw.rcpt(conn, "<x@remote.example>"), R)
+		step(name .. "/rcpt-2b", rw.rcpt(conn, "<v@bluemind.loc>"), C)
+		step(name .. "/data-2", data(conn), A)
+		mt.disconnect(conn)
+	end)
+	if not ok then rw.fail(name .. "/session", tostring(err)) end
+	rw.check_log(name .. "/log", off, {
+	    L({ rcpt = "<u@bluemind.loc>", decision = "accept",
+	    reason = "local_domain" }),
+	    L({ from = "<b@remote.example>", rcpt = "<x@remote.example>",
+	    decision = "reject", reason = "relay_denied", code = "554",
+	    dsn = "5.7.1" }),
+	    L({ from = "<b@remote.example>", rcpt = "<v@bluemind.loc>",
+	    decision = "accept", reason = "local_domain" }) })
+end
+
+-- The same without the abort between the messages (an MTA need not send
+-- one after an accepted message): the second MAIL FROM still opens a new
+-- transaction, judged with its own macros. Here an authenticated first
+-- message, then an anonymous second one on a submission port: refused at
+-- MAIL FROM.
+do
+	local name, off = "no-abort-between", rw.mark()
+	local ok, err = pcall(function()
+		local conn = rw.session(nil, P587)
+		step(name .. "/mail-1", rw.mail(conn, "<a@remote.example>",
+		    { "{auth_authen}", "user1@bluemind.loc", "{tls_version}",
+		    "TLSv1.3" }), C)
+		step(name .. "/rcpt-1", rw.rcpt(conn, "<x@remote.example>"), C)
+		step(name .. "/data-1", data(conn), A)
+		step(name .. "/mail-2", rw.mail(conn, "<a@remote.example>",
+		    { "{tls_version}", "TLSv1.3" }), R)
+		mt.disconnect(conn)
+	end)
+	if not ok then rw.fail(name .. "/session", tostring(err)) end
+	rw.check_log(name .. "/log", off, {
+	    L({ listener = "submission", port = "587",
+	    auth = "user1@bluemind.loc", tls = "TLSv1.3",
+	    rcpt = "<x@remote.example>", decision = "accept",
+	    reason = "authenticated" }),
+	    L({ listener = "submission", port = "587", tls = "TLSv1.3",
+	    rcpt = "-", decision = "reject", reason = "auth_required",
+	    code = "530", dsn = "5.7.0" }) })
+end
+
+rw.done()
