@@ -8,7 +8,12 @@
  * NOUNKNOWN from the missing callbacks). Whatever relaywarden costs above
  * this is relaywarden's own.
  *
- *   nullfilter unix:/path/to/socket | inet:PORT@127.0.0.1
+ * With -a it also registers a DATA callback that accepts the message
+ * (SMFIS_ACCEPT), as relaywarden does: the same do-nothing filter
+ * without the end-of-message event and the TCP stall a skipped DATA
+ * brings (README, "Milter round trips").
+ *
+ *   nullfilter [-a] unix:/path/to/socket | inet:PORT@127.0.0.1
  *
  * Runs until SIGTERM/SIGINT/SIGHUP (libmilter's own signal thread).
  * A stale unix socket is removed at start.
@@ -52,6 +57,13 @@ nf_envrcpt(SMFICTX *ctx, char **argv)
 	return SMFIS_CONTINUE;
 }
 
+static sfsistat
+nf_data(SMFICTX *ctx)
+{
+	(void)ctx;
+	return SMFIS_ACCEPT;
+}
+
 static struct smfiDesc filter = {
 	.xxfi_name = "nullfilter",
 	.xxfi_version = SMFI_VERSION,
@@ -65,15 +77,22 @@ static struct smfiDesc filter = {
 int
 main(int argc, char *argv[])
 {
-	if (argc != 2 || (strncmp(argv[1], "unix:", 5) != 0 &&
-	    strncmp(argv[1], "inet:", 5) != 0)) {
-		fprintf(stderr, "usage: nullfilter unix:PATH | inet:PORT@HOST\n");
+	const char *conn;
+
+	if (argc == 3 && strcmp(argv[1], "-a") == 0) {
+		filter.xxfi_data = nf_data;
+		argv++;
+		argc--;
+	}
+	conn = argc == 2 ? argv[1] : "";
+	if (strncmp(conn, "unix:", 5) != 0 && strncmp(conn, "inet:", 5) != 0) {
+		fprintf(stderr, "usage: nullfilter [-a] unix:PATH | inet:PORT@HOST\n");
 		return EX_USAGE;
 	}
-	if (smfi_setconn(argv[1]) != MI_SUCCESS ||
+	if (smfi_setconn((char *)conn) != MI_SUCCESS ||
 	    smfi_register(filter) != MI_SUCCESS ||
 	    smfi_opensocket(1) != MI_SUCCESS) {
-		fprintf(stderr, "nullfilter: cannot listen on %s\n", argv[1]);
+		fprintf(stderr, "nullfilter: cannot listen on %s\n", conn);
 		return EX_UNAVAILABLE;
 	}
 	return smfi_main() == MI_SUCCESS ? 0 : 1;
