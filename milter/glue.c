@@ -442,7 +442,10 @@ rw_envrcpt(SMFICTX *ctx, char **argv)
  *     on an inet socket. A reply carries the ACK at once.
  * libmilter calls no abort callback for a message accepted here (it
  * ignores the MTA's following SMFIC_ABORT), so the transaction ends
- * here.
+ * here. The accept holds for this message only: Postfix (milter8.c,
+ * MILTER8_STAT_ACCEPT_MSG) and Sendmail (milter_envfrom(), "reset done
+ * filters") send the next MAIL FROM of the session, and so its RCPTs,
+ * to this filter again (tests/integration/cases.txt, j-two-transactions).
  */
 static sfsistat
 rw_data(SMFICTX *ctx)
