@@ -10,8 +10,7 @@
  * MAIL FROM (a submission listener refuses there), one per RCPT TO (the
  * decision), and one per DATA, answered "accept" (rw_data() says why
  * that costs the MTA less than skipping DATA). No SMFIP_NR_* flag:
- * MAIL and RCPT answers are decisions, and over TCP an unanswered packet
- * delays the MTA's next one by our delayed ACK (rw_data()).
+ * MAIL and RCPT answers are decisions.
  *
  * Macros (smfi_setsymlist; Postfix 2.5+ and Sendmail 8.14+ honour it,
  * and a requested list replaces the MTA's own list for that stage). Both
