@@ -446,23 +446,26 @@ rw_envrcpt(SMFICTX *ctx, char **argv)
  * filters") send the next MAIL FROM of the session, and so its RCPTs,
  * to this filter again (tests/integration/cases.txt, j-two-transactions).
  */
-static sfsistat
-rw_data(SMFICTX *ctx)
+static void
+end_transaction(SMFICTX *ctx)
 {
 	struct conn *c = smfi_getpriv(ctx);
 
 	if (c != NULL)
 		c->in_mail = false;
+}
+
+static sfsistat
+rw_data(SMFICTX *ctx)
+{
+	end_transaction(ctx);
 	return SMFIS_ACCEPT;
 }
 
 static sfsistat
 rw_abort(SMFICTX *ctx)
 {
-	struct conn *c = smfi_getpriv(ctx);
-
-	if (c != NULL)
-		c->in_mail = false;
+	end_transaction(ctx);
 	return SMFIS_CONTINUE;
 }
 

@@ -5,12 +5,8 @@
 local rw = dofile(lib .. "/rw.lua")
 local run_cases = dofile(lib .. "/cases.lua")
 
-local function L(t)
-	local f = { listener = "smtp", port = "25", client = "203.0.113.7",
-	    from = "<a@remote.example>" }
-	for k, v in pairs(t) do f[k] = v end
-	return rw.line(f)
-end
+local L = rw.liner({ listener = "smtp", port = "25", client = "203.0.113.7",
+    from = "<a@remote.example>" })
 local function reject(rcpt, reason, code, dsn, t)
 	t = t or {}
 	t.rcpt, t.decision, t.reason = rcpt, "reject", reason

@@ -19,11 +19,8 @@ local run_cases = dofile(lib .. "/cases.lua")
 local P25 = { "{daemon_port}", "25" }
 local R, C = SMFIR_REPLYCODE, SMFIR_CONTINUE
 
-local function L(t)
-	local f = { listener = "smtp", port = "25", from = "<a@remote.example>" }
-	for k, v in pairs(t) do f[k] = v end
-	return rw.line(f)
-end
+local L = rw.liner({ listener = "smtp", port = "25",
+    from = "<a@remote.example>" })
 -- The usual pair: a remote recipient, then a local one.
 local function relayed(client)
 	return { rcpts = { { "<x@remote.example>", C } },

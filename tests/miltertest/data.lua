@@ -12,12 +12,8 @@ local P25 = { "{daemon_port}", "25" }
 local P587 = { "{daemon_port}", "587" }
 local R, C, A = SMFIR_REPLYCODE, SMFIR_CONTINUE, SMFIR_ACCEPT
 
-local function L(t)
-	local f = { listener = "smtp", port = "25", client = "203.0.113.7",
-	    from = "<a@remote.example>" }
-	for k, v in pairs(t) do f[k] = v end
-	return rw.line(f)
-end
+local L = rw.liner({ listener = "smtp", port = "25", client = "203.0.113.7",
+    from = "<a@remote.example>" })
 
 -- DATA and its reply. (Postfix sends DATA-stage macros first; miltertest
 -- cannot send a macro packet for that stage, and relaywarden reads none.)

@@ -25,14 +25,10 @@ local PAYLOADS = {
 	{ "fake-escape", "\\x0a\\...", "\\\\x0a\\\\..." },
 }
 
-local function L(t)
-	local f = { listener = "smtp", port = "25", client = "203.0.113.7",
-	    from = "<a@remote.example>", rcpt = "<x@remote.example>",
-	    decision = "reject", reason = "relay_denied", code = "554",
-	    dsn = "5.7.1" }
-	for k, v in pairs(t) do f[k] = v end
-	return rw.line(f)
-end
+local L = rw.liner({ listener = "smtp", port = "25", client = "203.0.113.7",
+    from = "<a@remote.example>", rcpt = "<x@remote.example>",
+    decision = "reject", reason = "relay_denied", code = "554",
+    dsn = "5.7.1" })
 local P25 = { "{daemon_port}", "25" }
 local R, C = SMFIR_REPLYCODE, SMFIR_CONTINUE
 

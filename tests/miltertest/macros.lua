@@ -9,12 +9,8 @@ local run_cases = dofile(lib .. "/cases.lua")
 
 -- A decision line of this script's usual session (client 203.0.113.7,
 -- MAIL FROM <a@remote.example>), with fields t on top.
-local function L(t)
-	local f = { listener = "smtp", client = "203.0.113.7",
-	    from = "<a@remote.example>" }
-	for k, v in pairs(t) do f[k] = v end
-	return rw.line(f)
-end
+local L = rw.liner({ listener = "smtp", client = "203.0.113.7",
+    from = "<a@remote.example>" })
 local function relay_denied(t)
 	t.rcpt, t.decision, t.reason = "<x@remote.example>", "reject", "relay_denied"
 	t.code, t.dsn = "554", "5.7.1"

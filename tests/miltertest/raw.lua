@@ -13,12 +13,8 @@ local CA10K = "192.0.2.10 " .. string.rep("a", 10240 - 11)
 local MANY = {}
 for i = 1, 1000 do MANY[i] = "NOTIFY=NEVER" end
 
-local function L(t)
-	local f = { listener = "smtp", client = "203.0.113.7",
-	    from = "<a@remote.example>" }
-	for k, v in pairs(t) do f[k] = v end
-	return rw.line(f)
-end
+local L = rw.liner({ listener = "smtp", client = "203.0.113.7",
+    from = "<a@remote.example>" })
 
 local NOACT = rw.ACTIONS_NO_SYMLIST
 local CONNECT = { "connect", "client.example", "4", "4000", "203.0.113.7" }

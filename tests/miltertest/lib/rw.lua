@@ -93,6 +93,17 @@ function rw.line(f)
 	    v("code"), v("dsn"), rw.policy())
 end
 
+-- A function that makes decision lines (rw.line) from these defaults,
+-- each key of its argument taking the place of a default.
+function rw.liner(defaults)
+	return function(t)
+		local f = {}
+		for k, v in pairs(defaults) do f[k] = v end
+		for k, v in pairs(t) do f[k] = v end
+		return rw.line(f)
+	end
+end
+
 -- Checks that exactly the lines in want (a list) were logged after off.
 function rw.check_log(name, off, want)
 	local got = rw.lines(off, #want)
