@@ -116,10 +116,11 @@ $(B)/bench/scale: $(B)/bench/scale.o $(B)/bench/listgen.o $(CORE_OBJS)
 bench-scale: $(B)/bench/scale
 	$(B)/bench/scale
 
-# smtp-source through a throw-away Postfix: alone, with relaywarden, and
-# with the do-nothing filter when bench/nullfilter.c is in the tree (as
-# root; BED_PORT_* and E2E_* as bench/postfix-e2e says).
-bench-postfix: all $(B)/bench/scale \
+# smtp-source through a throw-away Postfix: alone, with relaywarden, with
+# the do-nothing filter when bench/nullfilter.c is in the tree, and with
+# the libmilter-free one (as root; BED_PORT_* and E2E_* as
+# bench/postfix-e2e says).
+bench-postfix: all $(B)/bench/scale $(B)/bench/wirefilter \
     $(if $(wildcard bench/nullfilter.c),$(B)/bench/nullfilter)
 	B=$(B) bench/postfix-e2e
 
@@ -175,9 +176,11 @@ demo: all
 
 # Benchmarks and load tests (bench/): the milter-protocol load generator,
 # the do-nothing libmilter filter (the floor relaywarden is measured
-# against) and a syslog sink. "make bench-milter" builds and runs them and
+# against), a do-nothing filter without libmilter (the protocol's own
+# floor) and a syslog sink. "make bench-milter" builds and runs them and
 # prints the figures (bench/README.md explains them).
-BENCH_BINS = $(B)/bench/mload $(B)/bench/nullfilter $(B)/bench/logsink
+BENCH_BINS = $(B)/bench/mload $(B)/bench/nullfilter $(B)/bench/wirefilter \
+	     $(B)/bench/logsink
 bench-bins: $(BENCH_BINS)
 $(B)/bench/mload: bench/mload.c
 	@mkdir -p $(@D)
@@ -186,6 +189,9 @@ $(B)/bench/nullfilter: bench/nullfilter.c
 	@mkdir -p $(@D)
 	$(CC) $(RW_CFLAGS) $(CFLAGS) $(MILTER_CFLAGS) $(LDFLAGS) -o $@ $< \
 	    $(MILTER_LIBS) -lpthread
+$(B)/bench/wirefilter: bench/wirefilter.c
+	@mkdir -p $(@D)
+	$(CC) $(RW_CFLAGS) $(CFLAGS) $(MILTER_CFLAGS) $(LDFLAGS) -o $@ $<
 $(B)/bench/logsink: bench/logsink.c
 	@mkdir -p $(@D)
 	$(CC) $(RW_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $<
