@@ -4,9 +4,12 @@
  * Reading happens in two passes: the file is first split into settings
  * (name, value, where), then every key of the table is applied in table
  * order, from the file or from its default, so that a default is parsed
- * by exactly the code that parses the file.
+ * by exactly the code that parses the file. The errors of both passes
+ * are then put in the order of the lines they are about (a list file's
+ * at the line that names it), as an admin reads the file.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,6 +54,12 @@ struct parser {
 	EVP_MD_CTX	*sha;
 	struct setting	*settings;	/* one per key, table order */
 	bool		oom;
+	/* Where each error of this load goes in the file's order: the
+	 * main file's line it is about (UINT_MAX: after every line). */
+	size_t		first;		/* errs->n when the load began */
+	unsigned	*order;		/* one per error from errs->msg[first] */
+	bool		applying;	/* second pass: errors are about... */
+	unsigned	key_line;	/* ...the line of the key being applied */
 };
 
 static setter set_domains, set_networks, set_smtp_ports, set_sub_ports,
@@ -132,6 +141,7 @@ error_at(struct parser *ps, const char *file, unsigned line, const char *fmt,
 {
 	struct conf_errors *e = ps->errs;
 	char msg[ERR_MAX], *full, **grown, *shown;
+	unsigned *order;
 	size_t flen = strlen(file);
 	va_list ap;
 	int n = -1;
@@ -153,15 +163,46 @@ error_at(struct parser *ps, const char *file, unsigned line, const char *fmt,
 		free(shown);
 	}
 	grown = n < 0 ? NULL : realloc(e->msg, (e->n + 1) * sizeof(*e->msg));
-	if (grown == NULL) {
+	order = grown == NULL ? NULL : realloc(ps->order,
+	    (e->n + 1 - ps->first) * sizeof(*order));
+	if (grown != NULL)
+		e->msg = grown;
+	if (order == NULL) {
 		if (n >= 0)
 			free(full);
 		ps->oom = true;
 		e->dropped++;
 		return;
 	}
-	e->msg = grown;
+	ps->order = order;
+	order[e->n - ps->first] = !ps->applying ? line :
+	    ps->key_line != 0 ? ps->key_line : UINT_MAX;
 	e->msg[e->n++] = full;
+}
+
+/* Puts this load's errors in line order; stable, so a line's errors (a
+ * list file's among them) keep the order they were found in. At most
+ * CONF_ERRORS_MAX of them: an insertion sort. */
+static void
+sort_errors(struct parser *ps)
+{
+	size_t n = ps->errs->n - ps->first, i, j;
+	char **msg;
+
+	if (n < 2)
+		return;		/* and msg may be NULL: no offset on it */
+	msg = ps->errs->msg + ps->first;
+	for (i = 1; i < n; i++) {
+		unsigned key = ps->order[i];
+		char *m = msg[i];
+
+		for (j = i; j > 0 && ps->order[j - 1] > key; j--) {
+			ps->order[j] = ps->order[j - 1];
+			msg[j] = msg[j - 1];
+		}
+		ps->order[j] = key;
+		msg[j] = m;
+	}
 }
 
 void
@@ -876,6 +917,7 @@ conf_load(const char *path, struct conf_errors *errs)
 	memset(&ps, 0, sizeof(ps));
 	ps.path = path;
 	ps.errs = errs;
+	ps.first = errs->n;
 	ps.p = policy_new();
 	ps.sha = EVP_MD_CTX_new();
 	ps.settings = calloc(NKEYS, sizeof(*ps.settings));
@@ -891,16 +933,21 @@ conf_load(const char *path, struct conf_errors *errs)
 	}
 	read_main(&ps, fp);
 	fclose(fp);
+	ps.applying = true;
 	for (i = 0; i < NKEYS; i++) {
 		const struct setting *s = &ps.settings[i];
 
+		ps.key_line = s->line;
 		keys[i].set(&ps, s->line != 0 ? s->value : keys[i].pub.def,
 		    path, s->line);
 	}
+	ps.key_line = 0;
 	set_digest(ps.p, ps.sha);
 	if (ps.oom)
 		error_at(&ps, path, 0, "out of memory");
 out:
+	sort_errors(&ps);
+	free(ps.order);
 	for (i = 0; ps.settings != NULL && i < NKEYS; i++)
 		free(ps.settings[i].value);
 	free(ps.settings);

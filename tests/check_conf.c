@@ -594,7 +594,6 @@ static const struct bad_case bad_cases[] = {
 	    { { NULL, NULL } },
 	    F ":2: unknown setting \"colour\"\n"
 	    F ":3: expected \"name = value\"\n"
-	    F ":21: mode is set twice (first at line 12)\n"
 	    F ":5: milter_socket \"8899\" must start with inet:, inet6: or "
 	    "unix:\n"
 	    F ":6: local_domains: bad domain \"bad..example\": empty label in "
@@ -620,7 +619,32 @@ static const struct bad_case bad_cases[] = {
 	    F ":18: pid_file must be an absolute file path, not \"rw.pid\"\n"
 	    F ":19: socket_group \"-\" is not a user or group name\n"
 	    F ":20: socket_mode must be octal, at most 4 digits, with no access "
-	    "for others (e.g. 0660), not \"0777\"\n" },
+	    "for others (e.g. 0660), not \"0777\"\n"
+	    F ":21: mode is set twice (first at line 12)\n" },
+	/* The keys are applied in table order, after the file is read; the
+	 * errors still come in the file's line order, a list file's at the
+	 * line that names it, and one from a default last. */
+	{ "errors in line order, not key order",
+	    "socket_mode = 0777\n"
+	    "log_accepts = sometimes\n"
+	    "colour = red\n"
+	    "my_networks = @DIR@/nets, 10.0.0.1/8\n"
+	    "smtp_ports = 587\n"
+	    "mode = warn\n"
+	    "mode = enforce\n",
+	    { { "nets", "# nets\n192.0.2.1/24\n" }, { NULL, NULL } },
+	    F ":1: socket_mode must be octal, at most 4 digits, with no access "
+	    "for others (e.g. 0660), not \"0777\"\n"
+	    F ":2: log_accepts must be no or yes, not \"sometimes\"\n"
+	    F ":3: unknown setting \"colour\"\n"
+	    "@DIR@/nets:2: my_networks: non-null host address bits in "
+	    "\"192.0.2.1/24\", perhaps you mean \"192.0.2.0/24\"\n"
+	    F ":4: my_networks: non-null host address bits in "
+	    "\"10.0.0.1/8\", perhaps you mean \"10.0.0.0/8\"\n"
+	    F ":6: mode must be enforce or monitor, not \"warn\"\n"
+	    F ":7: mode is set twice (first at line 6)\n"
+	    F ": submission_ports: \"587\" is listed in both smtp_ports and "
+	    "submission_ports (by default: set both lists)\n" },
 	/* Found by fuzz_conf: the file's bytes were echoed raw, so a
 	 * config error could carry a terminal escape or a line break into
 	 * the terminal of "relaywarden -n" or into syslog. Every quoted
@@ -683,9 +707,9 @@ static const struct bad_case bad_cases[] = {
 	{ "a list file error beside main file errors",
 	    "local_domains = @DIR@/domains\nnope = 1\n",
 	    { { "domains", "ok.example\nbad!domain OK\n" }, { NULL, NULL } },
-	    F ":2: unknown setting \"nope\"\n"
 	    "@DIR@/domains:2: local_domains: bad domain \"bad!domain\": bad "
-	    "character in domain\n" },
+	    "character in domain\n"
+	    F ":2: unknown setting \"nope\"\n" },
 };
 
 START_TEST(test_bad)
