@@ -73,7 +73,8 @@ static const struct key keys[] = {
 	    "inet6:PORT@HOST or unix:/PATH" }, set_socket },
 	{ { "local_domains", "list", "",
 	    "the server's own domains; \".example.org\" matches every "
-	    "subdomain of example.org" }, set_domains },
+	    "subdomain of example.org (\"!\" excludes, first match wins)" },
+	    set_domains },
 	{ { "my_networks", "list", "",
 	    "clients that may relay without authentication, in Postfix "
 	    "mynetworks syntax (\"!\" excludes, first match wins)" },

@@ -2,11 +2,19 @@
  * domset - a hash set of normalised domain names.
  *
  * Keys are the normalised entries, ".example.org" (leading dot kept) for
- * a subdomain wildcard. They live back to back, NUL-terminated, in one
- * growing arena; the table holds (32-bit hash, arena offset) pairs, 8
- * bytes a slot. Offset 0 is a dummy byte, so offset 0 marks an empty
- * slot. This keeps a million entries to a few tens of bytes each instead
- * of a malloc'd string and a pointer per entry.
+ * a subdomain wildcard, without the "!" of an exclusion. They live back
+ * to back in one growing arena, each NUL-terminated and followed by 4
+ * bytes: the entry's place in the list (its index among distinct keys)
+ * times two, plus one for an exclusion. The table holds (32-bit hash,
+ * arena offset) pairs, 8 bytes a slot. Offset 0 is a dummy byte, so
+ * offset 0 marks an empty slot. This keeps a million entries to a few
+ * tens of bytes each instead of a malloc'd string and a pointer per
+ * entry.
+ *
+ * First match wins. Without any exclusion in the set, any entry that
+ * matches decides the same way, and the lookup stops at the first hit.
+ * With one, every key that could match (the domain, then ".parent" for
+ * each parent) is probed and the one with the smallest index decides.
  *
  * Most lookups are misses (a remote domain, and the parent domains of a
  * local one, which are probed for ".wildcard" entries), so a bitmap of
@@ -42,7 +50,11 @@ struct domset {
 	size_t		used;		/* distinct entries */
 	uint64_t	*filter;	/* bitfilter.h */
 	unsigned	fshift;		/* 64 - log2(filter bits) */
+	bool		excl;		/* an exclusion was added */
 };
+
+/* The 4 bytes after a key's NUL. */
+#define META_LEN	4
 
 /* The filter's 16 bits per slot are 32..64 per entry at load 1/4..1/2,
  * so about 1 miss in 30 gets past it. */
@@ -212,11 +224,12 @@ domset_add(struct domset *set, const char *entry, char *err, size_t errlen)
 {
 	/* A leading dot, up to ADDR_DOMAIN_MAX bytes, NUL. */
 	char key[ADDR_DOMAIN_MAX + 2], buf[SHOWN_MAX];
-	const char *body, *why;
+	const char *pat, *body, *why;
 	struct dslot *s;
 	size_t len;
 	uint64_t hash;
-	bool wild, toobig;
+	uint32_t meta;
+	bool wild, toobig, exclude;
 
 	if (set == NULL)
 		return fail_plain(err, errlen, "no domain set (internal error)");
@@ -224,9 +237,16 @@ domset_add(struct domset *set, const char *entry, char *err, size_t errlen)
 		return fail_plain(err, errlen, "empty domain entry: write a "
 		    "domain such as example.org, or .example.org for its "
 		    "subdomains");
-	if (strchr(entry, '@') != NULL)
+	exclude = entry[0] == '!';
+	pat = entry + exclude;
+	if (exclude && *pat == '!')
+		return fail(err, errlen, entry, "only one \"!\" is allowed");
+	if (exclude && *pat == '\0')
+		return fail(err, errlen, entry, "\"!\" must be followed by the "
+		    "domain to exclude, e.g. !old.example.org");
+	if (strchr(pat, '@') != NULL)
 		return fail(err, errlen, entry, "a domain, not an address");
-	if (looks_like_table(entry)) {
+	if (looks_like_table(pat)) {
 		if (err != NULL && errlen > 0)
 			snprintf(err, errlen, "lookup table \"%s\" is not "
 			    "supported: list the domains, or put them in a "
@@ -235,8 +255,8 @@ domset_add(struct domset *set, const char *entry, char *err, size_t errlen)
 		return false;
 	}
 
-	wild = entry[0] == '.';
-	body = entry + wild;
+	wild = pat[0] == '.';
+	body = pat + wild;
 	if (wild && *body == '\0')
 		return fail(err, errlen, entry, "a leading dot must be "
 		    "followed by a domain, e.g. .example.org");
@@ -259,27 +279,50 @@ domset_add(struct domset *set, const char *entry, char *err, size_t errlen)
 	 * the set as it was. */
 	if ((set->used + 1) * 2 > set->cap && !grow_table(set))
 		return fail_plain(err, errlen, "out of memory");
-	if (!reserve_arena(set, len + 2, &toobig))
+	if (set->used >= UINT32_MAX / 2)
+		return fail_plain(err, errlen, "too many domains");
+	if (!reserve_arena(set, len + 2 + META_LEN, &toobig))
 		return fail_plain(err, errlen, toobig ?
 		    "too many domains (over 4 GB of names)" : "out of memory");
 
 	s = probe(set, key, (uint32_t)hash);
+	meta = (uint32_t)set->used * 2 + exclude;
 	memcpy(set->arena + set->alen, key, len + 1);
+	memcpy(set->arena + set->alen + len + 1, &meta, META_LEN);
 	s->hash = (uint32_t)hash;
 	bitfilter_set(set->filter, set->fshift, hash);
 	s->off = (uint32_t)set->alen;
-	set->alen += len + 1;
+	set->alen += len + 1 + META_LEN;
 	set->used++;
+	set->excl |= exclude;
 	return true;
 }
 
+/* Looks key up; on a hit sets *meta (place * 2 + exclusion). */
 static bool
-has_key(const struct domset *set, const char *key, size_t len)
+find_key(const struct domset *set, const char *key, size_t len,
+    uint32_t *meta)
 {
 	uint64_t hash = str_hash(key, len);
+	const struct dslot *s;
 
-	return bitfilter_has(set->filter, set->fshift, hash) &&
-	    probe(set, key, (uint32_t)hash)->off != 0;
+	if (!bitfilter_has(set->filter, set->fshift, hash))
+		return false;
+	if ((s = probe(set, key, (uint32_t)hash))->off == 0)
+		return false;
+	memcpy(meta, set->arena + s->off + len + 1, META_LEN);
+	return true;
+}
+
+/* Keeps the hit with the smallest place in *best. */
+static void
+consider(const struct domset *set, const char *key, size_t len,
+    uint32_t *best)
+{
+	uint32_t meta;
+
+	if (find_key(set, key, len, &meta) && meta < *best)
+		*best = meta;
 }
 
 bool
@@ -287,18 +330,19 @@ domset_contains(const struct domset *set, const char *domain)
 {
 	const char *p;
 	size_t len;
+	uint32_t best = UINT32_MAX;
 
 	if (set == NULL || domain == NULL || set->used == 0)
 		return false;
 	len = strlen(domain);
-	if (has_key(set, domain, len))
-		return true;
-	/* An address literal matches only itself. */
-	if (domain[0] == '[')
-		return false;
-	/* "a.b.example.org": ".b.example.org", ".example.org", ".org". */
-	for (p = strchr(domain, '.'); p != NULL; p = strchr(p + 1, '.'))
-		if (has_key(set, p, len - (size_t)(p - domain)))
-			return true;
-	return false;
+	/* The keys that could match: the domain; then, but for an address
+	 * literal (it matches only itself), "a.b.example.org" is under
+	 * ".b.example.org", ".example.org" and ".org". */
+	consider(set, domain, len, &best);
+	if (domain[0] != '[')
+		for (p = strchr(domain, '.'); p != NULL &&
+		    (set->excl || best == UINT32_MAX); p = strchr(p + 1, '.'))
+			consider(set, p, len - (size_t)(p - domain), &best);
+	/* No hit, or the first entry that matched excludes. */
+	return best != UINT32_MAX && (best & 1) == 0;
 }

@@ -6,7 +6,10 @@
  * example.org itself), as Postfix's parent_domain_matches_subdomains
  * style. An address literal "[192.0.2.1]" matches only itself.
  * Entries and lookups are case-insensitive (ASCII) and a single trailing
- * dot is ignored.
+ * dot is ignored. An entry "!pattern" excludes what pattern matches; as
+ * in Postfix's domain lists, the first entry (in the order added) that
+ * matches a domain decides, so "!old.example.org, .example.org" takes
+ * every subdomain of example.org but old.example.org.
  *
  * Ownership: domset_new() returns a set the caller frees with
  * domset_free(); domset_free(NULL) is a no-op. Threads: domset_add() needs
@@ -26,12 +29,14 @@ struct domset *domset_new(void);
 void	domset_free(struct domset *set);
 
 /*
- * Adds one entry, normalised by addr_domain_normalize(). Returns true on
- * success (a duplicate is not an error). On a bad entry returns false,
- * leaves the set as it was and writes the reason into err (NULL or errlen
- * 0: none), e.g.
+ * Adds one entry, normalised by addr_domain_normalize(), with one "!" in
+ * front to exclude. Returns true on success (a duplicate is not an
+ * error: the first of the same pattern, "!" or not, keeps its place and
+ * its verdict). On a bad entry returns false, leaves the set as it was
+ * and writes the reason into err (NULL or errlen 0: none), e.g.
  *   bad domain "exa mple.org": <addr_domain_normalize()'s reason>
  *   bad domain "user@example.org": a domain, not an address
+ *   bad domain "!!example.org": only one "!" is allowed
  * On memory exhaustion returns false with "out of memory".
  */
 bool	domset_add(struct domset *set, const char *entry, char *err,
@@ -39,11 +44,11 @@ bool	domset_add(struct domset *set, const char *entry, char *err,
 
 /*
  * True when domain (as addr_parse() leaves it: lower case, no trailing
- * dot) is in the set.
+ * dot) is in the set: the first entry matching it is not an exclusion.
  */
 bool	domset_contains(const struct domset *set, const char *domain);
 
-/* Number of distinct entries. */
+/* Number of distinct entries, exclusions included. */
 size_t	domset_count(const struct domset *set);
 
 #endif

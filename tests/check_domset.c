@@ -3,7 +3,8 @@
  * domset words itself; the reason from addr_domain_normalize() for the
  * rest, so these tests pin the "bad domain" frame and not addr.c's
  * wording), exact vs subdomain matching, literals, duplicates, 8-bit
- * bytes, and a large generated set.
+ * bytes, "!" exclusions (first match wins, as in Postfix's domain
+ * lists), and a large generated set.
  */
 #include <check.h>
 #include <stdio.h>
@@ -62,6 +63,22 @@ static const struct reject_case reject_cases[] = {
 	    "[IPv6:2001:db8::g]" },
 	{ "ipv6 literal without tag", "[2001:db8::1]", NULL, "[2001:db8::1]" },
 	{ "unterminated literal", "[192.0.2.1", NULL, "[192.0.2.1" },
+	{ "two bangs", "!!example.org",
+	    "bad domain \"!!example.org\": only one \"!\" is allowed", NULL },
+	{ "bang alone", "!",
+	    "bad domain \"!\": \"!\" must be followed by the domain to "
+	    "exclude, e.g. !old.example.org", NULL },
+	{ "excluded address", "!user@example.org",
+	    "bad domain \"!user@example.org\": a domain, not an address",
+	    NULL },
+	{ "excluded table", "!hash:/etc/postfix/x",
+	    "lookup table \"!hash:/etc/postfix/x\" is not supported: list the "
+	    "domains, or put them in a file given by absolute path", NULL },
+	{ "excluded lone dot", "!.",
+	    "bad domain \"!.\": a leading dot must be followed by a domain, "
+	    "e.g. .example.org", NULL },
+	{ "bang inside", "ex!ample.org", NULL, "ex!ample.org" },
+	{ "excluded, space", "! example.org", NULL, " example.org" },
 };
 
 START_TEST(test_reject)
@@ -226,6 +243,42 @@ static const struct match_case match_cases[] = {
 	{ "among others, miss", { "a.example", "b.example", ".c.example",
 	    "d" }, "c.example", false },
 	{ "empty set", { NULL }, "example.org", false },
+	/* "!" excludes; the first entry that matches decides. */
+	{ "excluded before wildcard", { "!old.example.org", ".example.org" },
+	    "old.example.org", false },
+	{ "excluded before wildcard, sibling",
+	    { "!old.example.org", ".example.org" }, "new.example.org", true },
+	{ "excluded exact, its subdomain", { "!old.example.org",
+	    ".example.org" }, "a.old.example.org", true },
+	{ "excluded after wildcard", { ".example.org", "!old.example.org" },
+	    "old.example.org", true },
+	{ "excluded wildcard before wildcard", { "!.old.example.org",
+	    ".example.org" }, "a.old.example.org", false },
+	{ "excluded wildcard, the domain itself", { "!.old.example.org",
+	    ".example.org" }, "old.example.org", true },
+	{ "excluded wildcard before exact", { "!.example.org",
+	    "mail.example.org" }, "mail.example.org", false },
+	{ "exact before excluded wildcard", { "mail.example.org",
+	    "!.example.org" }, "mail.example.org", true },
+	{ "deepest wildcard listed last", { ".example.org",
+	    "!.b.example.org" }, "a.b.example.org", true },
+	{ "deepest exclusion listed first", { "!.b.example.org",
+	    ".example.org" }, "a.b.example.org", false },
+	{ "exclusion alone", { "!example.org" }, "example.org", false },
+	{ "exclusion alone, other domain", { "!example.org" }, "other.org",
+	    false },
+	{ "duplicate keeps the first verdict", { "example.org",
+	    "!example.org" }, "example.org", true },
+	{ "duplicate exclusion keeps its verdict", { "!example.org",
+	    "example.org" }, "example.org", false },
+	{ "excluded literal", { "![192.0.2.1]", "[192.0.2.1]" },
+	    "[192.0.2.1]", false },
+	{ "exclusion elsewhere, exact hit", { "!other.example",
+	    "example.org" }, "example.org", true },
+	{ "exclusion elsewhere, wildcard hit", { "!other.example",
+	    ".example.org" }, "a.example.org", true },
+	{ "excluded upper case, trailing dot", { "!OLD.Example.org.",
+	    ".example.org" }, "old.example.org", false },
 };
 
 START_TEST(test_match)
@@ -271,6 +324,11 @@ START_TEST(test_counts)
 	ck_assert(!domset_add(set, "a@b", NULL, 0));
 	ck_assert_msg(domset_count(set) == 2, "count %zu, want 2 (distinct "
 	    "entries; a wildcard is its own entry)", domset_count(set));
+	ck_assert(domset_add(set, "!example.org", err, sizeof(err)));
+	ck_assert(domset_add(set, "!old.example.org", err, sizeof(err)));
+	ck_assert_msg(domset_count(set) == 3, "count %zu, want 3 (an "
+	    "exclusion of a listed pattern is that entry; a new one counts)",
+	    domset_count(set));
 	/* The lookup side is already normalised by addr_parse(). */
 	ck_assert_msg(!domset_contains(set, "Example.org"), "unnormalised "
 	    "lookup matched");

@@ -7,14 +7,16 @@
  *
  * Checked against a plain list of the accepted entries, scanned linearly:
  *   - an entry is accepted exactly when the documented rules accept it
- *     (not empty, no '@', not "type:table", a leading dot only before a
- *     domain that is not a literal, and a domain addr_domain_normalize()
- *     takes);
- *   - domset_count() is the number of distinct normalised entries;
+ *     (not empty, at most one "!" and something after it, no '@', not
+ *     "type:table", a leading dot only before a domain that is not a
+ *     literal, and a domain addr_domain_normalize() takes);
+ *   - domset_count() is the number of distinct normalised entries, an
+ *     exclusion and an inclusion of the same pattern counting once;
  *   - every lookup (of the domains asked, and of each entry, a subdomain
  *     of it, its parent and, for a wildcard, the bare domain) answers
  *     what the linear scan answers: "x" matches "x", ".x" matches any
- *     "a.x" and never "x" itself. A false "yes" here is an open relay.
+ *     "a.x" and never "x" itself, and the first entry that matches
+ *     decides ("!" excludes). A false "yes" here is an open relay.
  */
 #include "addr.h"
 #include "domset.h"
@@ -68,7 +70,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			    lines[i], err);
 			continue;
 		}
-		for (j = 0; j < nkeys && strcmp(keys[j], keys[nkeys]) != 0; j++)
+		for (j = 0; j < nkeys && strcmp(ref_domain_name(keys[j]),
+		    ref_domain_name(keys[nkeys])) != 0; j++)
 			;
 		distinct += j == nkeys;
 		nkeys++;
@@ -80,7 +83,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (lines[i][0] == '?')
 			check_lookup(set, keys, nkeys, lines[i] + 1);
 	for (i = 0; i < nkeys && i < MAXEDGES; i++) {
-		const char *k = keys[i], *body = k + (k[0] == '.'), *dot;
+		const char *k = ref_domain_name(keys[i]);
+		const char *body = k + (k[0] == '.'), *dot;
 
 		check_lookup(set, keys, nkeys, body);
 		snprintf(buf, sizeof(buf), "sub.%s", body);

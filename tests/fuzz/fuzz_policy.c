@@ -61,6 +61,7 @@ static const char *const known_names[] = {
 static const char *const known_domains[] = {
 	"bluemind.loc", ".bluemind.loc", "example.org", "Example.ORG.",
 	"[192.0.2.1]", "[IPv6:2001:db8::1]", ".org", "xn--exmple-cua.fr",
+	"!mx.bluemind.loc", "!.sub.bluemind.loc", "!example.org",
 };
 static const char *const known_locals[] = {
 	"user", "postmaster", "Postmaster", "a%b", "a!b", "\"a@b\"",

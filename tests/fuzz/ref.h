@@ -145,12 +145,13 @@ ref_net_contains(const struct ref_net *refs, size_t n, const struct netaddr *a)
 
 /* ---- local_domains ----------------------------------------------- */
 
-typedef char ref_key[ADDR_DOMAIN_MAX + 2];
+typedef char ref_key[ADDR_DOMAIN_MAX + 3];
 
 /*
- * The key an entry is stored under, "example.org" or ".example.org", by
- * domset.h's rules: not empty, no '@', not "type:table", a leading dot
- * only before a domain that is not a literal. The domain itself is
+ * The key an entry is stored under, "example.org" or ".example.org", and
+ * "!" in front for an exclusion, by domset.h's rules: not empty, at most
+ * one "!" and something after it, no '@', not "type:table", a leading
+ * dot only before a domain that is not a literal. The domain itself is
  * normalised by addr_domain_normalize(), as domset does (fuzz_addr
  * checks that function on its own).
  */
@@ -160,6 +161,10 @@ ref_domain_key(const char *entry, ref_key key)
 	const char *q, *body;
 	bool wild;
 
+	if (entry[0] == '!') {
+		key[0] = '!';
+		return entry[1] != '!' && ref_domain_key(entry + 1, key + 1);
+	}
 	if (entry[0] == '\0' || strchr(entry, '@') != NULL)
 		return false;
 	for (q = entry; (*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z');
@@ -178,21 +183,29 @@ ref_domain_key(const char *entry, ref_key key)
 	return true;
 }
 
-/* "x" matches only "x"; ".x" matches any "a.x", never "x" itself. */
+/* The key without its "!". */
+static inline const char *
+ref_domain_name(const char *key)
+{
+	return key + (key[0] == '!');
+}
+
+/*
+ * "x" matches only "x"; ".x" matches any "a.x", never "x" itself. The
+ * first key that matches decides: a match, unless it has a "!".
+ */
 static inline bool
 ref_domain_match(const ref_key *keys, size_t n, const char *d)
 {
 	size_t dl = strlen(d), i;
 
 	for (i = 0; i < n; i++) {
-		size_t kl = strlen(keys[i]);
+		const char *k = ref_domain_name(keys[i]);
+		size_t kl = strlen(k);
 
-		if (keys[i][0] == '.') {
-			if (dl > kl && strcmp(d + dl - kl, keys[i]) == 0)
-				return true;
-		} else if (strcmp(d, keys[i]) == 0) {
-			return true;
-		}
+		if (k[0] == '.' ? dl > kl && strcmp(d + dl - kl, k) == 0 :
+		    strcmp(d, k) == 0)
+			return keys[i][0] != '!';
 	}
 	return false;
 }
