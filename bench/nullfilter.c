@@ -86,9 +86,10 @@ main(int argc, char *argv[])
 	while (argc >= 3 && argv[1][0] == '-') {
 		if (strcmp(argv[1], "-a") == 0)
 			filter.xxfi_data = nf_data;
-		else if (strcmp(argv[1], "-m") == 0)
-			filter.xxfi_connect = NULL, filter.xxfi_helo = NULL;
-		else
+		else if (strcmp(argv[1], "-m") == 0) {
+			filter.xxfi_connect = NULL;
+			filter.xxfi_helo = NULL;
+		} else
 			break;
 		argv++;
 		argc--;
