@@ -151,14 +151,19 @@ fuzz: fuzz-build
 	tests/fuzz/run -t $(FUZZ_TIME) $(FUZZ_TARGETS)
 fuzz-brief: fuzz-build
 	tests/fuzz/run -t $(FUZZ_BRIEF_TIME) $(FUZZ_TARGETS)
+# The fuzzers' properties can fail: each planted hole must be reported
+# (tests/fuzz/mutants; a copy of the committed tree, clang).
+fuzz-mutants:
+	tests/fuzz/mutants
 
 # Everything: unit tests (plain, ASan+UBSan, valgrind, TSan), the daemon
 # under TSan with reloads and a syslog restart, a short fuzz of
-# every target, the rc files and reloads of bad list files against the
+# every target and the fuzzers' mutants, the rc files and reloads of bad list files against the
 # real binary, the milter-protocol tests, the Sendmail fragment, a real
 # Postfix driven by swaks, the load test, then the milter-protocol tests
 # and the Postfix suite again against the sanitizer build of the daemon.
-test: check check-san check-valgrind all fuzz-brief bench-bins check-tsan
+test: check check-san check-valgrind all fuzz-brief fuzz-mutants bench-bins \
+    check-tsan
 	tests/rc/run
 	tests/reload/run
 	tests/miltertest/run
@@ -262,5 +267,5 @@ clean:
 	      tests/check_relaywarden $(BENCH_BINS) bench/*.o bench/scale
 
 .PHONY: all check check-san check-san-integration check-valgrind check-tsan fuzz \
-	fuzz-build fuzz-bins fuzz-brief test demo deps install uninstall clean \
+	fuzz-build fuzz-bins fuzz-brief fuzz-mutants test demo deps install uninstall clean \
 	bench bench-bins bench-milter bench-scale bench-postfix
