@@ -4,7 +4,10 @@
  * has read what was queued, prints
  *   logsink: N lines, D decision lines, B bytes, L lost
  * and exits (L: the sum of the counts in relaywarden's "the syslog
- * socket was unreachable: L line(s) lost" warnings). The benchmark points
+ * socket was unreachable: L line(s) lost" warnings). Each relaywarden
+ * "reloaded:" line it gets is also told at once, as
+ *   logsink: reload lines R
+ * so that a test can wait for a reload to be over. The benchmark points
  * a daemon's /dev/log at it (in a private mount namespace), so that the
  * daemon logs as it would in production (one datagram per line to a
  * running syslogd) and the run can check that every decision was logged.
@@ -39,6 +42,7 @@ main(int argc, char *argv[])
 	struct timeval tick = { .tv_sec = 0, .tv_usec = 200000 };
 	static const char lost_text[] = "syslog socket was unreachable: ";
 	unsigned long long lines = 0, decisions = 0, bytes = 0, lost = 0;
+	unsigned long long reloads = 0;
 	const char *p;
 	char buf[8192];
 	int fd;
@@ -83,6 +87,10 @@ main(int argc, char *argv[])
 			decisions++;
 		else if ((p = strstr(buf, lost_text)) != NULL)
 			lost += strtoull(p + sizeof(lost_text) - 1, NULL, 10);
+		else if (strstr(buf, ": reloaded: ") != NULL) {
+			printf("logsink: reload lines %llu\n", ++reloads);
+			fflush(stdout);
+		}
 	}
 	unlink(argv[1]);
 	printf("logsink: %llu lines, %llu decision lines, %llu bytes, %llu lost\n",
