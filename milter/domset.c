@@ -279,13 +279,13 @@ domset_add(struct domset *set, const char *entry, char *err, size_t errlen)
 	 * the set as it was. */
 	if ((set->used + 1) * 2 > set->cap && !grow_table(set))
 		return fail_plain(err, errlen, "out of memory");
-	if (set->used >= UINT32_MAX / 2)
-		return fail_plain(err, errlen, "too many domains");
 	if (!reserve_arena(set, len + 2 + META_LEN, &toobig))
 		return fail_plain(err, errlen, toobig ?
 		    "too many domains (over 4 GB of names)" : "out of memory");
 
 	s = probe(set, key, (uint32_t)hash);
+	/* Fits: each entry takes at least 6 of the arena's 2^32 bytes, so
+	 * used stays under 2^31. */
 	meta = (uint32_t)set->used * 2 + exclude;
 	memcpy(set->arena + set->alen, key, len + 1);
 	memcpy(set->arena + set->alen + len + 1, &meta, META_LEN);
