@@ -58,8 +58,8 @@ struct parser {
 	 * main file's line it is about (UINT_MAX: after every line). */
 	size_t		first;		/* errs->n when the load began */
 	unsigned	*order;		/* one per error from errs->msg[first] */
-	bool		applying;	/* second pass: errors are about... */
-	unsigned	key_line;	/* ...the line of the key being applied */
+	unsigned	about;		/* second pass: the line every error is
+					 * about; 0: the error's own line */
 };
 
 static setter set_domains, set_networks, set_smtp_ports, set_sub_ports,
@@ -176,8 +176,7 @@ error_at(struct parser *ps, const char *file, unsigned line, const char *fmt,
 		return;
 	}
 	ps->order = order;
-	order[e->n - ps->first] = !ps->applying ? line :
-	    ps->key_line != 0 ? ps->key_line : UINT_MAX;
+	order[e->n - ps->first] = ps->about != 0 ? ps->about : line;
 	e->msg[e->n++] = full;
 }
 
@@ -934,15 +933,15 @@ conf_load(const char *path, struct conf_errors *errs)
 	}
 	read_main(&ps, fp);
 	fclose(fp);
-	ps.applying = true;
 	for (i = 0; i < NKEYS; i++) {
 		const struct setting *s = &ps.settings[i];
 
-		ps.key_line = s->line;
+		/* A default's errors go after every line. */
+		ps.about = s->line != 0 ? s->line : UINT_MAX;
 		keys[i].set(&ps, s->line != 0 ? s->value : keys[i].pub.def,
 		    path, s->line);
 	}
-	ps.key_line = 0;
+	ps.about = UINT_MAX;
 	set_digest(ps.p, ps.sha);
 	if (ps.oom)
 		error_at(&ps, path, 0, "out of memory");
