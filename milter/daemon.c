@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <malloc.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
@@ -206,6 +207,17 @@ daemon_drop(const struct daemon_ids *ids, char *err, size_t errlen)
 		return false;
 	}
 	return true;
+}
+
+void
+daemon_malloc_arenas(void)
+{
+	const char *t = getenv("GLIBC_TUNABLES");
+
+	if (getenv("MALLOC_ARENA_MAX") != NULL ||
+	    (t != NULL && strstr(t, "glibc.malloc.arena_max") != NULL))
+		return;		/* the administrator's choice */
+	(void)mallopt(M_ARENA_MAX, DAEMON_ARENAS);
 }
 
 bool

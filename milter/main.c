@@ -240,6 +240,7 @@ main(int argc, char *argv[])
 	 * which has them from syslog already. */
 	log_open(p->syslog_ident, p->syslog_facility,
 	    foreground && !daemon_stderr_is_journal());
+	daemon_malloc_arenas();
 	if (!start_daemon(p, foreground, &unix_path, &pid_written)) {
 		policy_free(p);
 		return EX_CONFIG;
