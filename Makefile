@@ -189,7 +189,7 @@ BENCH_BINS = $(B)/bench/mload $(B)/bench/nullfilter $(B)/bench/wirefilter \
 bench-bins: $(BENCH_BINS)
 $(B)/bench/mload: bench/mload.c
 	@mkdir -p $(@D)
-	$(CC) $(RW_CFLAGS) $(CFLAGS) $(MILTER_CFLAGS) $(LDFLAGS) -o $@ $<
+	$(CC) $(RW_CFLAGS) $(CFLAGS) $(MILTER_CFLAGS) $(LDFLAGS) -o $@ $< -lm
 $(B)/bench/nullfilter: bench/nullfilter.c
 	@mkdir -p $(@D)
 	$(CC) $(RW_CFLAGS) $(CFLAGS) $(MILTER_CFLAGS) $(LDFLAGS) -o $@ $< \

@@ -30,13 +30,21 @@
  * configuration, but by one of them throughout (a reload is in progress
  * and a session keeps the policy it started with).
  *
+ * Closed loop by default: a slot starts its next session, and a
+ * session sends its next command, as soon as the last one is done. With
+ * -r, sessions start on a schedule instead (a Poisson stream at RATE a
+ * second, from the deterministic generator, so every run offers the
+ * same); with -p, a session pauses before each SMTP command, as smtpd
+ * waits on its client. Timers have nanosecond resolution (epoll_pwait2).
+ *
  * Input from the milter is untrusted: every packet length is bounded
  * before anything is buffered, every field is bounds-checked, and a bad
  * packet fails that session, never the process.
  *
  * Prints sessions/s, recipient decisions/s, RCPT latency percentiles
  * (from the write of the request to the parse of its answer), failed
- * sessions, the most connections open at once, the round trips per
+ * sessions, the most connections open at once and the mean, with -r
+ * how late sessions started against their schedule, the round trips per
  * session and per message with what each one is, and with -P the
  * daemon's CPU seconds per 1000 sessions and peak RSS (/proc). The last
  * line ("RESULT key=value ...") is for scripts. Exit 0 when no session
@@ -47,6 +55,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <math.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -207,6 +216,8 @@ static struct {
 	long		pid;		/* -P */
 	unsigned	think_min, think_max;	/* ms, duration mode */
 	double		hold_min, hold_max;	/* s, duration mode */
+	double		rate;		/* -r: sessions/s offered; 0: closed loop */
+	uint64_t	pace_ns;	/* -p: between a session's SMTP steps */
 	double		reply_timeout;	/* s */
 	double		hard_timeout;	/* s */
 	const char	*gen_dir;	/* -g */
@@ -241,6 +252,7 @@ static const char *rt_names[RT_N] = {
 
 static struct {
 	struct hist	rcpt_lat, mail_lat;
+	struct hist	start_lag;	/* -r: schedule to session start */
 	uint64_t	started, ok, failed;
 	uint64_t	f_reply, f_proto, f_drop, f_connect, f_timeout;
 	uint64_t	transactions, rcpt_decisions, accepts, refusals;
@@ -250,6 +262,8 @@ static struct {
 	uint64_t	connect_retries;
 	uint64_t	by_cfg[4];		/* sessions consistent with A|B */
 	unsigned	open, max_open, min_open_steady;
+	double		open_ns;	/* connections open x time, summed */
+	uint64_t	open_at;	/* when open_ns was last brought up */
 	bool		steady;
 	unsigned	failures_shown;
 } st;
@@ -369,6 +383,7 @@ struct conn {
 	const struct kind *kind;
 	uint64_t	t_start, t_sent, t_hold_until, t_retry_until;
 	uint64_t	timer_seq;
+	bool		paused;		/* -p: the pause before step is taken */
 	/* negotiated */
 	uint32_t	version, actions, pflags;
 	char		lists[NSTAGES][LIST_MAX];
@@ -397,6 +412,7 @@ static uint64_t t0, t_deadline, t_hard;
 static bool stopping;		/* duration over: finish and quit */
 static struct sockaddr_storage target;
 static socklen_t target_len;
+static uint64_t next_start;	/* -r: when the next session is due */
 
 /* A pending timer: the connection's timer_seq must still match. */
 struct timer {
@@ -735,6 +751,7 @@ session_start(struct conn *c, bool retry)
 	c->kind = k;
 	c->tx = c->rc = 0;
 	c->waiting = false;
+	c->paused = false;
 	c->outlen = c->outoff = c->inlen = 0;
 	c->epollout = false;
 	c->consistent = opt.cfgmask;
@@ -822,6 +839,35 @@ session_done(struct conn *c)
 	st.by_cfg[c->consistent & 3]++;
 }
 
+/* With -r: the time from one session's start to the next's, drawn
+ * from an exponential distribution (a Poisson stream of arrivals, as
+ * independent SMTP clients make), in ns. */
+static uint64_t
+arrival_gap(void)
+{
+	/* u in (0, 1]: never log(0). */
+	double u = ((double)(rng() >> 11) + 1.0) / 9007199254740992.0;
+
+	return (uint64_t)(-log(u) / opt.rate * 1e9);
+}
+
+/* May a new session start now? Closed loop: while any is left. With -r:
+ * when the next one is due; its delay (every slot busy, or mload late)
+ * is recorded. */
+static bool
+may_start(uint64_t t)
+{
+	if (stopping || (opt.duration == 0 && st.started >= opt.sessions))
+		return false;
+	if (opt.rate == 0)
+		return true;
+	if (t < next_start)
+		return false;
+	hist_add(&st.start_lag, t - next_start);
+	next_start += arrival_gap();
+	return true;
+}
+
 /* One more transaction? */
 static bool
 more_tx(struct conn *c)
@@ -829,6 +875,28 @@ more_tx(struct conn *c)
 	if (opt.duration > 0)
 		return !stopping && now_ns() < c->t_hold_until;
 	return c->tx < opt.m;
+}
+
+/*
+ * With -p: the SMTP client's pace. Before HELO, MAIL, each RCPT, the end
+ * of the transaction and QUIT, the session pauses, as smtpd waits for
+ * the client's next command; whatever the milter declined to see still
+ * takes that time. True when the session pauses (or failed) now.
+ */
+static bool
+pace(struct conn *c)
+{
+	if (opt.pace_ns == 0)
+		return false;
+	if (c->paused) {
+		c->paused = false;
+		return false;
+	}
+	if (!flush(c))
+		return true;
+	c->paused = true;
+	heap_push(c, now_ns() + opt.pace_ns);
+	return true;
 }
 
 static void
@@ -876,6 +944,8 @@ advance(struct conn *c)
 			break;
 		}
 		case S_HELO:
+			if (pace(c))
+				return;
 			if (!put_macros(c, SMFIM_HELO, SMFIC_HELO))
 				return;
 			c->step = more_tx(c) ? S_MAIL : S_QUIT;
@@ -895,6 +965,8 @@ advance(struct conn *c)
 			const char *want = opt.expect_continue ? NULL :
 			    k->mail_refusal;
 
+			if (pace(c))
+				return;
 			c->rc = 0;
 			c->accepted_in_tx = 0;
 			if (!put_macros(c, SMFIM_ENVFROM, SMFIC_MAIL))
@@ -915,6 +987,8 @@ advance(struct conn *c)
 				c->step = S_ENDTX;
 				break;
 			}
+			if (pace(c))
+				return;
 			r = &rcpts[(c->session * 7 + (uint64_t)c->tx * opt.k +
 			    c->rc) % NRCPTS];
 			if (!put_macros(c, SMFIM_ENVRCPT, SMFIC_RCPT))
@@ -940,6 +1014,8 @@ advance(struct conn *c)
 			c->rc++;
 			break;
 		case S_ENDTX:
+			if (pace(c))
+				return;
 			c->step = opt.with_data && c->accepted_in_tx > 0 ?
 			    S_DATA : S_ABORT;
 			break;
@@ -1025,6 +1101,8 @@ advance(struct conn *c)
 			c->step = S_MAIL;
 			break;
 		case S_QUIT:
+			if (pace(c))
+				return;
 			if (!put(c, SMFIC_QUIT, NULL, 0))
 				return;
 			c->step = S_CLOSING;
@@ -1404,6 +1482,10 @@ usage(void)
 "  -d SEC   run for SEC seconds instead, keeping -c sessions open\n"
 "  -H A:B   with -d: each session lasts A..B seconds (1:3)\n"
 "  -w A:B   with -d: A..B ms between transactions (0:0)\n"
+"  -r RATE  start sessions at RATE a second on average (a Poisson\n"
+"           stream), not as soon as one ends; -c bounds how many run\n"
+"  -p MS    pause MS ms before each HELO, MAIL, RCPT, end of transaction\n"
+"           and QUIT (the SMTP client's pace)\n"
 "  -m M     transactions per session (1; 0: connect, negotiate, quit)\n"
 "  -k K     recipients per transaction (5)\n"
 "  -x       include sessions refused at MAIL FROM (465/587 without TLS\n"
@@ -1501,6 +1583,7 @@ report(double elapsed, const struct daemon_stat *d0,
 		rt_total += (double)st.rt[i];
 	hist_sort(&st.rcpt_lat);
 	hist_sort(&st.mail_lat);
+	hist_sort(&st.start_lag);
 	if (d0->ok && d1->ok && st.ok > 0)
 		cpu1000 = (d1->cpu_s - d0->cpu_s) / (double)st.ok * 1000;
 	if (!opt.quiet) {
@@ -1511,6 +1594,15 @@ report(double elapsed, const struct daemon_stat *d0,
 		    opt.with_refused ? ", with MAIL refusals" : "",
 		    opt.with_data ? ", with DATA" : "");
 		printf("  elapsed           %.3f s\n", elapsed);
+		if (opt.rate > 0)
+			printf("  offered           %.1f sessions/s (Poisson), %.3f ms "
+			    "between SMTP steps; start lag p50 %" PRIu64 " us, p99 %"
+			    PRIu64 " us, max %" PRIu64 " us\n", opt.rate,
+			    (double)opt.pace_ns / 1e6, hist_q(&st.start_lag, 0.50),
+			    hist_q(&st.start_lag, 0.99), st.start_lag.max_us);
+		else if (opt.pace_ns > 0)
+			printf("  pace              %.3f ms between SMTP steps\n",
+			    (double)opt.pace_ns / 1e6);
 		printf("  sessions          %" PRIu64 " ok, %" PRIu64 " failed "
 		    "(bad answer %" PRIu64 ", protocol %" PRIu64 ", dropped %"
 		    PRIu64 ", connect %" PRIu64 ", timeout %" PRIu64 ")\n",
@@ -1526,7 +1618,8 @@ report(double elapsed, const struct daemon_stat *d0,
 			printf("  MAIL latency      p50 %" PRIu64 " us, p99 %"
 			    PRIu64 " us\n", hist_q(&st.mail_lat, 0.50),
 			    hist_q(&st.mail_lat, 0.99));
-		printf("  connections       %u open at most", st.max_open);
+		printf("  connections       %u open at most, %.0f on average",
+		    st.max_open, elapsed > 0 ? st.open_ns / 1e9 / elapsed : 0);
 		if (opt.duration > 0 && st.steady)
 			printf(", at least %u once all were open",
 			    st.min_open_steady);
@@ -1550,18 +1643,21 @@ report(double elapsed, const struct daemon_stat *d0,
 	}
 	printf("RESULT sessions=%" PRIu64 " failed=%" PRIu64 " elapsed=%.3f "
 	    "sps=%.1f rps=%.1f p50_us=%" PRIu64 " p99_us=%" PRIu64
-	    " max_open=%u rt_session=%.2f rt_msg=%.2f cpu_per_1000=%.4f "
-	    "hwm_kb=%ld rss_kb=%ld fds=%ld by_a=%" PRIu64 " by_b=%" PRIu64
-	    " min_open=%u accepts=%" PRIu64 " refusals=%" PRIu64
+	    " max_open=%u mean_open=%.0f rt_session=%.2f rt_msg=%.2f "
+	    "cpu_per_1000=%.4f hwm_kb=%ld rss_kb=%ld fds=%ld by_a=%" PRIu64
+	    " by_b=%" PRIu64 " min_open=%u accepts=%" PRIu64 " refusals=%" PRIu64
 	    " mail_refusals=%" PRIu64 " bad_answers=%" PRIu64 " protocol=%"
 	    PRIu64 " dropped=%" PRIu64 " connect_failed=%" PRIu64 " timeouts=%"
-	    PRIu64 " connect_retries=%" PRIu64 "\n",
+	    PRIu64 " connect_retries=%" PRIu64 " start_lag_p99_us=%" PRIu64
+	    "\n",
 	    st.ok, st.failed, elapsed, sps, rps, hist_q(&st.rcpt_lat, 0.50),
-	    hist_q(&st.rcpt_lat, 0.99), st.max_open, rt_total / sessions,
+	    hist_q(&st.rcpt_lat, 0.99), st.max_open,
+	    elapsed > 0 ? st.open_ns / 1e9 / elapsed : 0, rt_total / sessions,
 	    rt_total / msgs, cpu1000, d1->hwm_kb, d1->rss_kb, d1->fds,
 	    st.by_cfg[1], st.by_cfg[2], st.steady ? st.min_open_steady : 0,
 	    st.accepts, st.refusals, st.mail_refusals, st.f_reply, st.f_proto,
-	    st.f_drop, st.f_connect, st.f_timeout, st.connect_retries);
+	    st.f_drop, st.f_connect, st.f_timeout, st.connect_retries,
+	    hist_q(&st.start_lag, 0.99));
 }
 
 int
@@ -1573,7 +1669,7 @@ main(int argc, char *argv[])
 	unsigned i;
 	int ch;
 
-	while ((ch = getopt(argc, argv, "s:c:n:d:H:w:m:k:xDe:C:iSl:P:t:T:g:q"))
+	while ((ch = getopt(argc, argv, "s:c:n:d:H:w:r:p:m:k:xDe:C:iSl:P:t:T:g:q"))
 	    != -1) {
 		switch (ch) {
 		case 's': opt.sock = optarg; break;
@@ -1587,6 +1683,19 @@ main(int argc, char *argv[])
 			parse_range(optarg, &a, &b);
 			opt.think_min = (unsigned)a;
 			opt.think_max = (unsigned)b;
+			break;
+		}
+		case 'r':
+			opt.rate = strtod(optarg, NULL);
+			if (!(opt.rate > 0 && opt.rate <= 1e7))
+				usage();
+			break;
+		case 'p': {
+			double p = strtod(optarg, NULL);
+
+			if (!(p >= 0 && p <= 1e6))	/* NaN fails too */
+				usage();
+			opt.pace_ns = (uint64_t)(p * 1e6);
 			break;
 		}
 		case 'm': opt.m = (unsigned)strtoul(optarg, NULL, 10); break;
@@ -1632,7 +1741,7 @@ main(int argc, char *argv[])
 		}
 	}
 	if (optind != argc || opt.sock == NULL || !set_target(opt.sock) ||
-	    opt.conc == 0 || opt.k == 0)
+	    opt.conc == 0 || opt.k == 0 || (opt.rate > 0 && opt.duration > 0))
 		usage();
 	if (opt.gen_dir != NULL) {
 		if (write_conf(opt.gen_dir, "a.conf", "local-a.test shared.test",
@@ -1664,6 +1773,8 @@ main(int argc, char *argv[])
 		return 2;
 	}
 	t0 = now_ns();
+	next_start = t0;
+	st.open_at = t0;
 	t_deadline = opt.duration > 0 ? t0 + (uint64_t)(opt.duration * 1e9) : 0;
 	t_hard = t0 + (uint64_t)(opt.hard_timeout * 1e9);
 	t_sweep = t0 + ms(500);
@@ -1672,16 +1783,18 @@ main(int argc, char *argv[])
 	for (;;) {
 		uint64_t t = now_ns(), next = t + ms(100);
 		bool busy = false;
-		int n, e, timeout;
+		struct timespec timeout;
+		int n, e;
 
+		st.open_ns += (double)st.open * (double)(t - st.open_at);
+		st.open_at = t;
 		if (t_deadline != 0 && t >= t_deadline)
 			stopping = true;
 		/* Fill idle slots with new sessions. */
 		for (i = 0; i < opt.conc; i++) {
 			struct conn *c = &conns[i];
 
-			if (c->step == S_IDLE && !stopping &&
-			    (opt.duration > 0 || st.started < opt.sessions))
+			if (c->step == S_IDLE && may_start(t))
 				session_start(c, false);
 			if (c->step != S_IDLE)
 				busy = true;
@@ -1708,10 +1821,15 @@ main(int argc, char *argv[])
 			next = heap[0].at;
 		if (t_deadline != 0 && !stopping && t_deadline < next)
 			next = t_deadline;
-		timeout = next > t ? (int)((next - t + 999999) / 1000000) : 0;
-		n = epoll_wait(epfd, evs, sizeof(evs) / sizeof(evs[0]), timeout);
+		if (opt.rate > 0 && st.started < opt.sessions && next_start < next)
+			next = next_start;
+		/* Nanoseconds: -p and -r pace below a millisecond. */
+		timeout.tv_sec = next > t ? (time_t)((next - t) / 1000000000u) : 0;
+		timeout.tv_nsec = next > t ? (long)((next - t) % 1000000000u) : 0;
+		n = epoll_pwait2(epfd, evs, sizeof(evs) / sizeof(evs[0]), &timeout,
+		    NULL);
 		if (n < 0 && errno != EINTR) {
-			perror("mload: epoll_wait");
+			perror("mload: epoll_pwait2");
 			return 2;
 		}
 		for (e = 0; e < n; e++)
@@ -1731,6 +1849,8 @@ main(int argc, char *argv[])
 				session_start(c, true);
 			} else if (c->step == S_THINK) {
 				c->step = more_tx(c) ? S_MAIL : S_QUIT;
+				advance(c);
+			} else if (c->paused && c->fd >= 0) {
 				advance(c);
 			}
 		}
