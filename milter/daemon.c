@@ -210,14 +210,9 @@ daemon_drop(const struct daemon_ids *ids, char *err, size_t errlen)
 }
 
 void
-daemon_malloc_arenas(void)
+daemon_trim_memory(void)
 {
-	const char *t = getenv("GLIBC_TUNABLES");
-
-	if (getenv("MALLOC_ARENA_MAX") != NULL ||
-	    (t != NULL && strstr(t, "glibc.malloc.arena_max") != NULL))
-		return;		/* the administrator's choice */
-	(void)mallopt(M_ARENA_MAX, DAEMON_ARENAS);
+	(void)malloc_trim(0);
 }
 
 bool

@@ -88,20 +88,25 @@ static atomic_bool stopping;
  * stopped with "stopping" and a SIGUSR1 of its own, never cancelled:
  * cancelling it inside sigwait() is what AddressSanitizer trips on
  * (google/sanitizers#1399), and a cancel could cut a reload in half.
+ * Between signals, every DAEMON_TRIM_SECONDS, it gives malloc's free
+ * pages back (see daemon.h).
  */
 static void *
 reload_thread(void *arg)
 {
-	sigset_t *set = arg;
-	int sig;
+	const sigset_t *set = arg;
+	const struct timespec tick = { DAEMON_TRIM_SECONDS, 0 };
 
 	for (;;) {
 		struct conf_errors errs = { NULL, 0, 0 };
 		struct policy *p;
 		size_t i;
 
-		if (sigwait(set, &sig) != 0)
+		if (sigtimedwait(set, NULL, &tick) < 0) {
+			if (errno == EAGAIN)
+				daemon_trim_memory();
 			continue;
+		}
 		if (atomic_load(&stopping))
 			break;
 		p = conf_load(conf_path, &errs);
@@ -240,7 +245,6 @@ main(int argc, char *argv[])
 	 * which has them from syslog already. */
 	log_open(p->syslog_ident, p->syslog_facility,
 	    foreground && !daemon_stderr_is_journal());
-	daemon_malloc_arenas();
 	if (!start_daemon(p, foreground, &unix_path, &pid_written)) {
 		policy_free(p);
 		return EX_CONFIG;
