@@ -210,6 +210,17 @@ daemon_drop(const struct daemon_ids *ids, char *err, size_t errlen)
 }
 
 void
+daemon_memory_init(void)
+{
+	const char *t = getenv("GLIBC_TUNABLES");
+
+	if (getenv("MALLOC_MMAP_THRESHOLD_") != NULL ||
+	    (t != NULL && strstr(t, "glibc.malloc.mmap_threshold") != NULL))
+		return;		/* the administrator's choice */
+	(void)mallopt(M_MMAP_THRESHOLD, DAEMON_MMAP_THRESHOLD);
+}
+
+void
 daemon_trim_memory(void)
 {
 	(void)malloc_trim(0);

@@ -225,6 +225,7 @@ main(int argc, char *argv[])
 	if ((mode != QUERY && argc > 0) || (mode == QUERY && argc == 0))
 		usage();
 
+	daemon_memory_init();	/* before the first policy is built */
 	p = load_or_print();
 	if (p == NULL)
 		return mode == RUN ? EX_CONFIG : 1;
