@@ -1,11 +1,12 @@
 /*
  * daemon - becoming a well-behaved system daemon: the directories of the
  * socket and the pid file, the pid file, detaching from the terminal,
- * and dropping root for good.
+ * dropping root for good, and giving memory back to the system.
  *
- * Called from main() only, before any thread starts. Each function
- * returns false with a message in err (errlen bytes) that says what to
- * fix; nothing here exits.
+ * Called from main() only, before any thread starts, except
+ * daemon_trim_memory(). Each function that can fail returns false with
+ * a message in err (errlen bytes) that says what to fix; nothing here
+ * exits.
  */
 #ifndef RW_DAEMON_H
 #define RW_DAEMON_H
