@@ -62,6 +62,7 @@ struct parser {
 					 * about; 0: the error's own line */
 };
 
+static int key_index(const char *name);
 static setter set_domains, set_networks, set_smtp_ports, set_sub_ports,
     set_require_tls, set_unknown, set_mode, set_socket, set_facility,
     set_ident, set_log_accepts, set_user, set_run_as_root, set_pid_file,
@@ -438,6 +439,39 @@ is_daemon_name(const char *s)
 	return true;
 }
 
+/*
+ * A listener in both lists is the fault of the later of the two settings
+ * (a default comes before every line), so the error goes there, under
+ * that setting's name. The list being applied is always the second one
+ * to meet the listener; the other's error place is its setting's line.
+ */
+static void
+in_both_lists(struct parser *ps, const char *what, const char *shown,
+    const char *file, unsigned line)
+{
+	const char *other = strcmp(what, "smtp_ports") == 0 ?
+	    "submission_ports" : "smtp_ports";
+	unsigned here = ps->settings[key_index(what)].line;
+	unsigned there = ps->settings[key_index(other)].line;
+	unsigned about = ps->about;
+	char dflt[64] = "";
+
+	if (there > here) {
+		const char *t = what;
+
+		what = other;
+		other = t;
+		file = ps->path;
+		line = ps->about = there;
+	}
+	if (here == 0 || there == 0)
+		snprintf(dflt, sizeof(dflt), " (%s by default: set both "
+		    "lists)", other);
+	error_at(ps, file, line, "%s: \"%s\" is listed in both smtp_ports "
+	    "and submission_ports%s", what, shown, dflt);
+	ps->about = about;
+}
+
 static void
 add_listener(struct parser *ps, enum listener kind, const char *entry,
     const char *file, unsigned line)
@@ -468,10 +502,7 @@ add_listener(struct parser *ps, enum listener kind, const char *entry,
 		if ((e.port != 0 && o->port == e.port) || (e.port == 0 &&
 		    o->name != NULL && strcmp(o->name, entry) == 0)) {
 			if (o->kind != kind)
-				error_at(ps, file, line, "%s: \"%s\" is listed in "
-				    "both smtp_ports and submission_ports%s",
-				    what, shown, line == 0 ? " (by default: set "
-				    "both lists)" : "");
+				in_both_lists(ps, what, shown, file, line);
 			return;		/* a repeat in one list is harmless */
 		}
 	}

@@ -449,12 +449,17 @@ static const struct bad_case bad_cases[] = {
 	    "submission_ports\n" },
 	{ "name in both lists", "submission_ports = 587 ORIGINATING\n"
 	    "smtp_ports = 25\n  ORIGINATING\n", { { NULL, NULL } },
-	    F ":1: submission_ports: \"ORIGINATING\" is listed in both "
+	    F ":2: smtp_ports: \"ORIGINATING\" is listed in both "
 	    "smtp_ports and submission_ports\n" },
 	{ "port in both lists by default", "smtp_ports = 25 465\n",
 	    { { NULL, NULL } },
-	    F ": submission_ports: \"465\" is listed in both smtp_ports and "
-	    "submission_ports (by default: set both lists)\n" },
+	    F ":1: smtp_ports: \"465\" is listed in both smtp_ports and "
+	    "submission_ports (submission_ports by default: set both "
+	    "lists)\n" },
+	{ "default smtp_ports meets submission_ports",
+	    "\nsubmission_ports = 465 25\n", { { NULL, NULL } },
+	    F ":2: submission_ports: \"25\" is listed in both smtp_ports and "
+	    "submission_ports (smtp_ports by default: set both lists)\n" },
 	{ "bad bool", "submission_require_tls = maybe\n", { { NULL, NULL } },
 	    F ":1: submission_require_tls must be no or yes, not \"maybe\"\n" },
 	{ "bad bool true", "\nlog_accepts = true\n", { { NULL, NULL } },
@@ -623,7 +628,8 @@ static const struct bad_case bad_cases[] = {
 	    F ":21: mode is set twice (first at line 12)\n" },
 	/* The keys are applied in table order, after the file is read; the
 	 * errors still come in the file's line order, a list file's at the
-	 * line that names it, and one from a default last. */
+	 * line that names it, and a listener in both lists at the line of
+	 * the list set in the file, though the default list meets it. */
 	{ "errors in line order, not key order",
 	    "socket_mode = 0777\n"
 	    "log_accepts = sometimes\n"
@@ -641,10 +647,11 @@ static const struct bad_case bad_cases[] = {
 	    "\"192.0.2.1/24\", perhaps you mean \"192.0.2.0/24\"\n"
 	    F ":4: my_networks: non-null host address bits in "
 	    "\"10.0.0.1/8\", perhaps you mean \"10.0.0.0/8\"\n"
+	    F ":5: smtp_ports: \"587\" is listed in both smtp_ports and "
+	    "submission_ports (submission_ports by default: set both "
+	    "lists)\n"
 	    F ":6: mode must be enforce or monitor, not \"warn\"\n"
-	    F ":7: mode is set twice (first at line 6)\n"
-	    F ": submission_ports: \"587\" is listed in both smtp_ports and "
-	    "submission_ports (by default: set both lists)\n" },
+	    F ":7: mode is set twice (first at line 6)\n" },
 	/* Found by fuzz_conf: the file's bytes were echoed raw, so a
 	 * config error could carry a terminal escape or a line break into
 	 * the terminal of "relaywarden -n" or into syslog. Every quoted
