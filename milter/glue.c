@@ -23,6 +23,11 @@
  *   mail     {auth_authen} {tls_version}   login; TLS again, because a
  *                                          client may STARTTLS and send
  *                                          no second EHLO
+ *            j                             always set, so that the
+ *                                          packet is never empty: an
+ *                                          empty one leaves libmilter
+ *                                          with the last transaction's
+ *                                          login
  *   rcpt     i                             queue id, for the log
  * An MTA that cannot take a list (no SMFIF_SETSYMLIST offered) gets the
  * CONNECT event asked for, so the client address still comes from the
@@ -143,8 +148,11 @@ rw_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 		(void)smfi_setsymlist(ctx, SMFIM_CONNECT,
 		    "{daemon_port} {daemon_name} {client_addr}");
 		(void)smfi_setsymlist(ctx, SMFIM_HELO, "{tls_version}");
+		/* j always has a value: an MTA sends MAIL's packet even
+		 * with no login and no TLS, and libmilter keeps the last
+		 * transaction's values when a packet is empty. */
 		(void)smfi_setsymlist(ctx, SMFIM_ENVFROM,
-		    "{auth_authen} {tls_version}");
+		    "j {auth_authen} {tls_version}");
 		(void)smfi_setsymlist(ctx, SMFIM_ENVRCPT, "i");
 	}
 	*pf1 = f1 & skip;

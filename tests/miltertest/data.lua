@@ -81,4 +81,33 @@ do
 	    code = "530", dsn = "5.7.0" }) })
 end
 
+-- A login does not outlive its transaction. Postfix sends the MAIL-stage
+-- macro packet before every MAIL FROM with the values of the macros
+-- asked for, empty when none has one (no login, no TLS), and libmilter
+-- keeps the previous packet's values when a packet is empty. So the list
+-- relaywarden asks for holds a macro that always has a value (j): an
+-- anonymous second transaction on port 25 may not relay on the first
+-- one's login. The MTA's macros: what Postfix has at MAIL FROM.
+do
+	local name = "login-not-kept"
+	local mta = { "j", "mx.bluemind.loc", "{daemon_name}", "mx.bluemind.loc",
+	    "{mail_addr}", "b@remote.example" }
+	local out = rw.raw({
+	    { "asked", "C", "{daemon_port}", "25", "{daemon_name}",
+	      "mx.bluemind.loc", "{client_addr}", "203.0.113.7" },
+	    { "asked", "M", "{auth_authen}", "user1@bluemind.loc",
+	      table.unpack(mta) },
+	    { "mail", "<a@remote.example>" },
+	    { "rcpt", "<x@remote.example>" },
+	    { "abort" },
+	    { "asked", "M", table.unpack(mta) },
+	    { "mail", "<b@remote.example>" },
+	    { "rcpt", "<y@remote.example>" },
+	    { "quit" } })
+	rw.check(name .. "/replies", table.concat(out, "|"), table.concat({
+	    "reply c", "reply c", "reply c",
+	    "reply y 554 5.7.1 <y@remote.example>: Relay access denied" },
+	    "|"))
+end
+
 rw.done()

@@ -55,7 +55,7 @@ local cases = {
 	{ name = "negotiation-with-setsymlist", cmds = { { "options" } },
 		out = { "options actions=100 protocol=173",
 		    "symlist 0 {daemon_port} {daemon_name} {client_addr}",
-		    "symlist 1 {tls_version}", "symlist 2 {auth_authen} {tls_version}",
+		    "symlist 1 {tls_version}", "symlist 2 j {auth_authen} {tls_version}",
 		    "symlist 3 i" }, log = {} },
 	{ name = "negotiation-without-setsymlist", actions = NOACT,
 		cmds = { { "options" } },
