@@ -9,6 +9,7 @@
  * at the line that names it), as an admin reads the file.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -16,6 +17,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <openssl/evp.h>
 
@@ -276,6 +278,41 @@ blank_or_comment(const char *s)
 	return *s == '\0' || *s == '#';
 }
 
+/*
+ * Opens path to read it, a regular file only: a device or a FIFO could
+ * feed us forever, and opening a FIFO with no writer would block "-n",
+ * a reload, and the stop that waits on the reload. The open itself does
+ * not block. NULL with errno set, or with *irregular set.
+ */
+static FILE *
+open_regular(const char *path, bool *irregular)
+{
+	struct stat st;
+	FILE *fp = NULL;
+	int fd, flags, e;
+
+	*irregular = false;
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &st) != 0)
+		goto fail;
+	if (!S_ISREG(st.st_mode)) {
+		*irregular = true;
+		goto fail;
+	}
+	if ((flags = fcntl(fd, F_GETFL)) < 0 ||
+	    fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) < 0 ||
+	    (fp = fdopen(fd, "r")) == NULL)
+		goto fail;
+	return fp;
+fail:
+	e = errno;
+	close(fd);
+	errno = e;
+	return NULL;
+}
+
 /* Calls each(ps, entry, file, line) for every entry of a list value,
  * reading absolute paths as list files. */
 typedef void entry_fn(struct parser *, const char *entry, const char *file,
@@ -286,7 +323,7 @@ read_list_file(struct parser *ps, const char *path, const char *file,
     unsigned line, entry_fn *each)
 {
 	char *buf, ebuf[128], spath[PATH_SHOWN_MAX];
-	struct stat st;
+	bool irregular;
 	unsigned lineno = 0;
 	long n;
 	FILE *fp;
@@ -296,18 +333,15 @@ read_list_file(struct parser *ps, const char *path, const char *file,
 		ps->oom = true;
 		return;
 	}
-	if ((fp = fopen(path, "r")) == NULL) {
+	if ((fp = open_regular(path, &irregular)) == NULL) {
 		free(buf);
-		error_at(ps, file, line, "cannot read list file \"%s\": %s",
-		    spath, errstr(errno, ebuf, sizeof(ebuf)));
-		return;
-	}
-	/* A device or a FIFO could feed us forever. */
-	if (fstat(fileno(fp), &st) != 0 || !S_ISREG(st.st_mode)) {
-		free(buf);
-		fclose(fp);
-		error_at(ps, file, line, "list file \"%s\" is not a regular "
-		    "file", spath);
+		if (irregular)
+			error_at(ps, file, line, "list file \"%s\" is not a "
+			    "regular file", spath);
+		else
+			error_at(ps, file, line, "cannot read list file "
+			    "\"%s\": %s", spath, errstr(errno, ebuf,
+			    sizeof(ebuf)));
 		return;
 	}
 	/* The digest covers what was read from where. */
@@ -943,6 +977,7 @@ conf_load(const char *path, struct conf_errors *errs)
 	struct parser ps;
 	char ebuf[128];
 	size_t before = errs->n + errs->dropped, i;
+	bool irregular;
 	FILE *fp;
 
 	memset(&ps, 0, sizeof(ps));
@@ -957,9 +992,12 @@ conf_load(const char *path, struct conf_errors *errs)
 		error_at(&ps, path, 0, "out of memory");
 		goto out;
 	}
-	if ((fp = fopen(path, "r")) == NULL) {
-		error_at(&ps, path, 0, "cannot open: %s",
-		    errstr(errno, ebuf, sizeof(ebuf)));
+	if ((fp = open_regular(path, &irregular)) == NULL) {
+		if (irregular)
+			error_at(&ps, path, 0, "not a regular file");
+		else
+			error_at(&ps, path, 0, "cannot open: %s",
+			    errstr(errno, ebuf, sizeof(ebuf)));
 		goto out;
 	}
 	read_main(&ps, fp);

@@ -995,6 +995,60 @@ START_TEST(test_missing_file)
 }
 END_TEST
 
+/*
+ * A FIFO in place of the main file or a list file is refused at once:
+ * opening one with no writer used to block "-n", a reload, and the stop
+ * that waits on the reload (Check's timeout fails the test then). A
+ * device as the main file is refused as a list file is.
+ */
+struct irregular_case {
+	const char	*name;
+	const char	*main;		/* the main file's text, or NULL: the
+					 * main file is the FIFO "fifo" */
+	const char	*main_path;	/* or this path as the main file */
+	const char	*want;
+};
+
+static const struct irregular_case irregular_cases[] = {
+	{ "FIFO as list file", "local_domains = a.example\n"
+	    "my_networks = @DIR@/fifo\n", NULL,
+	    "@DIR@/" MAIN ":2: list file \"@DIR@/fifo\" is not a regular "
+	    "file\n" },
+	{ "FIFO as main file", NULL, NULL,
+	    "@DIR@/fifo: not a regular file\n" },
+	{ "device as main file", NULL, "/dev/zero",
+	    "/dev/zero: not a regular file\n" },
+};
+
+START_TEST(test_irregular)
+{
+	const struct irregular_case *c = &irregular_cases[_i];
+	struct conf_errors errs = { NULL, 0, 0 };
+	struct tu_dir d;
+	struct policy *p;
+	char *fifo, *path, *joined, *want;
+
+	tu_dir_make(&d);
+	ck_assert(asprintf(&fifo, "%s/fifo", d.path) > 0);
+	ck_assert(mkfifo(fifo, 0600) == 0);
+	if (c->main != NULL)
+		path = tu_write(&d, MAIN, c->main);
+	else
+		path = strdup(c->main_path != NULL ? c->main_path : fifo);
+	p = conf_load(path, &errs);
+	joined = tu_errors_join(&errs);
+	want = tu_subst(c->want, d.path);
+	conf_errors_free(&errs);
+	free(path);
+	free(fifo);
+	tu_dir_remove(&d);
+	ck_assert_msg(p == NULL && strcmp(joined, want) == 0,
+	    "%s: got \"%s\", want \"%s\"", c->name, joined, want);
+	free(joined);
+	free(want);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ */
 /* Big files: 100000 entries, as a large BlueMind writes them.        */
 
@@ -1454,6 +1508,8 @@ conf_suite(void)
 	tcase_add_test(tc, test_too_many_errors);
 	tcase_add_test(tc, test_errors_append);
 	tcase_add_test(tc, test_missing_file);
+	tcase_add_loop_test(tc, test_irregular, 0,
+	    (int)(sizeof(irregular_cases) / sizeof(irregular_cases[0])));
 	tcase_add_loop_test(tc, test_unreadable, 0, NCASES(unreadable_cases));
 	suite_add_tcase(s, tc);
 
