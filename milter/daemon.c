@@ -4,13 +4,18 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <limits.h>
 #include <malloc.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <sysexits.h>
 #include <unistd.h>
 
 #include "daemon.h"
@@ -86,34 +91,152 @@ daemon_parent_dir(const char *path, const struct daemon_ids *ids, char *err,
 		    errstr(errno, ebuf, sizeof(ebuf)));
 		return false;
 	}
-	if (geteuid() == 0 && chown(dir, ids->uid, ids->socket_gid) != 0) {
-		snprintf(err, errlen, "cannot chown directory %s: %s", dir,
+	/* 0750 whatever the umask: the MTA's group must reach the socket.
+	 * The directory is new and still root's: no one can swap it. */
+	if (chmod(dir, 0750) != 0 ||
+	    (geteuid() == 0 && chown(dir, ids->uid, ids->socket_gid) != 0)) {
+		snprintf(err, errlen, "cannot set up directory %s: %s", dir,
 		    errstr(errno, ebuf, sizeof(ebuf)));
 		return false;
 	}
 	return true;
 }
 
+/* The command name of pid ("relaywarden"), or "" when unknown. */
+static void
+comm_of(const char *pid, char *buf, size_t len)
+{
+	char path[64];
+	ssize_t n = -1;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%s/comm", pid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) >= 0) {
+		n = read(fd, buf, len - 1);
+		close(fd);
+	}
+	buf[n > 0 ? n : 0] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+}
+
+/*
+ * The pid a pid file names when that process runs this program, else 0
+ * (no file, not a number, a dead process, another program: stale). The
+ * file is read without following a symbolic link or blocking on a FIFO.
+ * Without /proc the program cannot be told: a live process counts.
+ */
+static long
+pidfile_live(const char *path)
+{
+	char buf[32], mine[32], theirs[32];
+	struct stat st;
+	char *end;
+	ssize_t n = -1;
+	long pid;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
+		n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	errno = 0;
+	pid = strtol(buf, &end, 10);
+	if (errno != 0 || end == buf || (*end != '\n' && *end != '\0') ||
+	    pid <= 1 || pid == (long)getpid() || pid > INT_MAX ||
+	    (kill((pid_t)pid, 0) != 0 && errno != EPERM))
+		return 0;
+	snprintf(buf, sizeof(buf), "%ld", pid);
+	comm_of("self", mine, sizeof(mine));
+	comm_of(buf, theirs, sizeof(theirs));
+	if (mine[0] != '\0' && strcmp(mine, theirs) != 0)
+		return 0;
+	return pid;
+}
+
 bool
-daemon_socket_perms(const char *path, const struct daemon_ids *ids,
-    unsigned mode, char *err, size_t errlen)
+daemon_check_running(const char *pid_file, char *err, size_t errlen)
+{
+	long pid;
+
+	if (pid_file[0] != '\0' && (pid = pidfile_live(pid_file)) != 0) {
+		snprintf(err, errlen, "%s: relaywarden already runs as pid %ld",
+		    pid_file, pid);
+		return false;
+	}
+	return true;
+}
+
+bool
+daemon_socket_begin(const struct daemon_ids *ids, unsigned mode,
+    struct daemon_saved *saved, char *err, size_t errlen)
 {
 	char ebuf[128];
 
-	if (geteuid() == 0 && chown(path, ids->uid, ids->socket_gid) != 0) {
-		snprintf(err, errlen, "cannot chown socket %s: %s", path,
-		    errstr(errno, ebuf, sizeof(ebuf)));
+	saved->umask = umask((mode_t)(~mode & 0777));
+	saved->switched = false;
+	if (geteuid() != 0)
+		return true;
+	if (setegid(ids->socket_gid) != 0 || seteuid(ids->uid) != 0) {
+		snprintf(err, errlen, "cannot switch to user and socket_group to "
+		    "create the socket: %s", errstr(errno, ebuf, sizeof(ebuf)));
+		saved->switched = true;	/* whatever half was done */
+		daemon_socket_end(saved);
 		return false;
 	}
-	if (geteuid() != 0 && ids->socket_gid != getgid() &&
-	    chown(path, (uid_t)-1, ids->socket_gid) != 0) {
+	saved->switched = true;
+	return true;
+}
+
+void
+daemon_socket_end(const struct daemon_saved *saved)
+{
+	(void)umask(saved->umask);
+	if (saved->switched) {
+		(void)seteuid(0);
+		(void)setegid(getgid());
+	}
+}
+
+bool
+daemon_socket_in_use(const char *path)
+{
+	struct sockaddr_un sa;
+	bool answers;
+	int fd;
+
+	if (strlen(path) >= sizeof(sa.sun_path))
+		return false;	/* libmilter refuses such a path itself */
+	memset(&sa, 0, sizeof(sa));
+	sa.sun_family = AF_UNIX;
+	memcpy(sa.sun_path, path, strlen(path) + 1);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return false;
+	/* A full backlog (EAGAIN) is a live listener too. */
+	answers = connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0 ||
+	    errno == EAGAIN;
+	close(fd);
+	return answers;
+}
+
+bool
+daemon_socket_group(const char *path, const struct daemon_ids *ids,
+    char *err, size_t errlen)
+{
+	char ebuf[128];
+
+	/* As root the socket was created with its group; otherwise the
+	 * owner may give it one of its own groups (its own rights only). */
+	if (geteuid() == 0 || ids->socket_gid == getegid())
+		return true;
+	if (chown(path, (uid_t)-1, ids->socket_gid) != 0) {
 		snprintf(err, errlen, "cannot give socket %s its group: %s",
 		    path, errstr(errno, ebuf, sizeof(ebuf)));
-		return false;
-	}
-	if (chmod(path, (mode_t)mode) != 0) {
-		snprintf(err, errlen, "cannot chmod socket %s: %s", path,
-		    errstr(errno, ebuf, sizeof(ebuf)));
 		return false;
 	}
 	return true;
@@ -123,31 +246,29 @@ bool
 daemon_pidfile(const char *path, char *err, size_t errlen)
 {
 	char buf[32], ebuf[128];
+	struct stat st;
 	int fd, n;
-	FILE *fp;
 
-	/* A pid file of a live process means another instance runs. */
-	if ((fp = fopen(path, "r")) != NULL) {
-		long old = 0;
-
-		if (fscanf(fp, "%ld", &old) == 1 && old > 0 &&
-		    kill((pid_t)old, 0) == 0 && old != (long)getpid()) {
-			fclose(fp);
-			snprintf(err, errlen, "%s: relaywarden already runs as "
-			    "pid %ld", path, old);
-			return false;
-		}
-		fclose(fp);
-	}
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
-	    0644);
+	/*
+	 * Its directory may be the user's: no symbolic link followed, no
+	 * blocking on a FIFO, nothing truncated but a plain file with one
+	 * name (a hard link to another file would have two).
+	 */
+	fd = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK |
+	    O_CLOEXEC, 0644);
 	if (fd < 0) {
 		snprintf(err, errlen, "cannot write pid file %s: %s", path,
 		    errstr(errno, ebuf, sizeof(ebuf)));
 		return false;
 	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_nlink != 1) {
+		snprintf(err, errlen, "pid file %s is not a plain file: remove "
+		    "it", path);
+		close(fd);
+		return false;
+	}
 	n = snprintf(buf, sizeof(buf), "%ld\n", (long)getpid());
-	if (write(fd, buf, (size_t)n) != n) {
+	if (ftruncate(fd, 0) != 0 || write(fd, buf, (size_t)n) != n) {
 		snprintf(err, errlen, "cannot write pid file %s: %s", path,
 		    errstr(errno, ebuf, sizeof(ebuf)));
 		close(fd);
@@ -158,25 +279,55 @@ daemon_pidfile(const char *path, char *err, size_t errlen)
 }
 
 bool
-daemon_detach(char *err, size_t errlen)
+daemon_detach(int *ready, char *err, size_t errlen)
 {
-	char ebuf[128];
-	pid_t pid = fork();
-	int fd;
+	char ebuf[128], byte;
+	int fds[2], status;
+	ssize_t n;
+	pid_t pid;
 
-	if (pid < 0) {
-		snprintf(err, errlen, "fork: %s", errstr(errno, ebuf,
+	if (pipe2(fds, O_CLOEXEC) != 0) {
+		snprintf(err, errlen, "pipe: %s", errstr(errno, ebuf,
 		    sizeof(ebuf)));
 		return false;
 	}
-	if (pid > 0)
-		_exit(0);
+	if ((pid = fork()) < 0) {
+		snprintf(err, errlen, "fork: %s", errstr(errno, ebuf,
+		    sizeof(ebuf)));
+		close(fds[0]);
+		close(fds[1]);
+		return false;
+	}
+	if (pid > 0) {
+		/* The child's word, or its exit status if it dies first. */
+		close(fds[1]);
+		do
+			n = read(fds[0], &byte, 1);
+		while (n < 0 && errno == EINTR);
+		if (n == 1)
+			_exit(0);
+		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+			;
+		_exit(WIFEXITED(status) ? WEXITSTATUS(status) : EX_SOFTWARE);
+	}
+	close(fds[0]);
+	*ready = fds[1];
 	(void)setsid();
 	if (chdir("/") != 0) {
 		snprintf(err, errlen, "chdir /: %s", errstr(errno, ebuf,
 		    sizeof(ebuf)));
 		return false;
 	}
+	return true;
+}
+
+void
+daemon_ready(int ready)
+{
+	int fd;
+
+	if (ready < 0)
+		return;
 	if ((fd = open("/dev/null", O_RDWR)) >= 0) {
 		(void)dup2(fd, STDIN_FILENO);
 		(void)dup2(fd, STDOUT_FILENO);
@@ -184,7 +335,9 @@ daemon_detach(char *err, size_t errlen)
 		if (fd > STDERR_FILENO)
 			close(fd);
 	}
-	return true;
+	if (write(ready, "", 1) != 1)
+		return;		/* the parent is gone: no one to tell */
+	close(ready);
 }
 
 bool

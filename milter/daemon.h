@@ -32,21 +32,68 @@ bool	daemon_ids(const char *user, const char *socket_group,
 
 /*
  * Creates the parent directory of path if missing (one level), owned by
- * ids->uid and socket_gid, mode 0750, so that the MTA's group can reach a
- * socket in it and the daemon can remove its files there after the drop.
+ * ids->uid and socket_gid, mode 0750 whatever the umask, so that the
+ * MTA's group can reach a socket in it and the daemon can remove its
+ * files there after the drop.
  */
 bool	daemon_parent_dir(const char *path, const struct daemon_ids *ids,
 	    char *err, size_t errlen);
 
-/* Gives a unix socket its group and mode (e.g. 0660). */
-bool	daemon_socket_perms(const char *path, const struct daemon_ids *ids,
-	    unsigned mode, char *err, size_t errlen);
+/*
+ * Refuses to start over a running instance: pid_file ("" for none)
+ * naming a live process of this program. A stale file is no obstacle.
+ */
+bool	daemon_check_running(const char *pid_file, char *err, size_t errlen);
 
-/* Writes our pid to path (refusing to replace one of a live process). */
+/*
+ * The unix socket is created under the credentials it must end up with:
+ * the umask that leaves mode (e.g. 0660), and as root the effective ids
+ * of user and socket_group. bind(2) then gives the socket its owner,
+ * group and mode, and nothing is done to its path as root afterwards:
+ * the directory is the user's, and a chown() or chmod() by path could be
+ * sent through a symbolic link swapped in after the bind. libmilter's
+ * removal of a stale socket runs under the same credentials.
+ * daemon_socket_end() switches back.
+ */
+struct daemon_saved {
+	mode_t	umask;
+	bool	switched;	/* the effective ids were changed */
+};
+bool	daemon_socket_begin(const struct daemon_ids *ids, unsigned mode,
+	    struct daemon_saved *saved, char *err, size_t errlen);
+void	daemon_socket_end(const struct daemon_saved *saved);
+
+/*
+ * True when a listener answers on the unix socket at path: a running
+ * milter, whose socket libmilter would otherwise unlink and bind anew,
+ * cutting it off from the MTA.
+ */
+bool	daemon_socket_in_use(const char *path);
+
+/*
+ * Not as root, gives the socket socket_group (one of the user's groups)
+ * after the bind, with no more rights than the user has.
+ */
+bool	daemon_socket_group(const char *path, const struct daemon_ids *ids,
+	    char *err, size_t errlen);
+
+/*
+ * Writes our pid to path: no symbolic link followed, no FIFO, nothing
+ * truncated but a plain file with a single link.
+ */
 bool	daemon_pidfile(const char *path, char *err, size_t errlen);
 
-/* fork, setsid, chdir /, stdio to /dev/null. The parent exits 0. */
-bool	daemon_detach(char *err, size_t errlen);
+/*
+ * fork, setsid, chdir /. The parent waits until the child calls
+ * daemon_ready(*ready) and exits 0, or, when the child dies first, exits
+ * with its status: who started relaywarden learns whether it started,
+ * and the child's errors still reach the terminal until it is ready.
+ */
+bool	daemon_detach(int *ready, char *err, size_t errlen);
+
+/* The detached child is up: stdio to /dev/null, the parent released.
+ * Nothing for ready < 0 (not detached). */
+void	daemon_ready(int ready);
 
 /* setgroups/setgid/setuid to ids, and checks that root cannot come back. */
 bool	daemon_drop(const struct daemon_ids *ids, char *err, size_t errlen);

@@ -137,6 +137,24 @@ unix_socket_path(const char *conn)
 	return NULL;
 }
 
+/* conf_path made absolute; false (and a message) when that fails. */
+static bool
+absolute_conf_path(void)
+{
+	static char *abs;
+	char *cwd = getcwd(NULL, 0);
+
+	if (cwd == NULL || asprintf(&abs, "%s/%s", cwd, conf_path) < 0) {
+		fprintf(stderr, "relaywarden: cannot tell the working directory "
+		    "of %s: give the configuration's full path\n", conf_path);
+		free(cwd);
+		return false;
+	}
+	free(cwd);
+	conf_path = abs;
+	return true;
+}
+
 static bool
 fail(const char *what)
 {
@@ -146,19 +164,25 @@ fail(const char *what)
 }
 
 /*
- * Opens the socket, detaches, writes the pid file and drops root, in
- * that order: the socket and the pid file may need root, nothing after
- * them does.
+ * Checks for a running instance, opens the socket, detaches, writes the
+ * pid file and drops root, in that order: the socket and the pid file
+ * may need root, nothing after them does. *ready is for daemon_ready()
+ * once the daemon is up (-1 in the foreground).
  */
 static bool
 start_daemon(const struct policy *p, bool foreground, const char **unix_path,
-    bool *pid_written)
+    bool *pid_written, int *ready)
 {
 	struct daemon_ids ids;
+	struct daemon_saved saved;
 	char err[512];
+	bool opened;
 
+	*ready = -1;
 	if (!daemon_ids(p->user, p->socket_group, p->run_as_root, &ids, err,
 	    sizeof(err)))
+		return fail(err);
+	if (!daemon_check_running(p->pid_file, err, sizeof(err)))
 		return fail(err);
 	*unix_path = unix_socket_path(p->milter_socket);
 	if (*unix_path != NULL &&
@@ -167,21 +191,46 @@ start_daemon(const struct policy *p, bool foreground, const char **unix_path,
 	if (p->pid_file[0] != '\0' &&
 	    !daemon_parent_dir(p->pid_file, &ids, err, sizeof(err)))
 		return fail(err);
-	if (!glue_open(p->milter_socket, err, sizeof(err)))
-		return fail(err);
-	if (*unix_path != NULL && !daemon_socket_perms(*unix_path, &ids,
-	    p->socket_mode, err, sizeof(err)))
-		return fail(err);
-	if (!foreground && !daemon_detach(err, sizeof(err)))
-		return fail(err);
+	if (*unix_path == NULL) {
+		if (!glue_open(p->milter_socket, err, sizeof(err)))
+			return fail(err);
+	} else {
+		if (!daemon_socket_begin(&ids, p->socket_mode, &saved, err,
+		    sizeof(err)))
+			return fail(err);
+		if (daemon_socket_in_use(*unix_path)) {
+			daemon_socket_end(&saved);
+			snprintf(err, sizeof(err), "milter socket %s is in use: "
+			    "a milter answers on it (stop it first)", *unix_path);
+			return fail(err);
+		}
+		opened = glue_open(p->milter_socket, err, sizeof(err));
+		daemon_socket_end(&saved);
+		if (!opened) {
+			char why[sizeof(err) + 128];
+
+			snprintf(why, sizeof(why), "%s; it is made by user, "
+			    "who must be able to write to its directory", err);
+			return fail(why);
+		}
+		if (!daemon_socket_group(*unix_path, &ids, err, sizeof(err)))
+			goto made;
+	}
+	if (!foreground && !daemon_detach(ready, err, sizeof(err)))
+		goto made;
 	if (p->pid_file[0] != '\0') {
 		if (!daemon_pidfile(p->pid_file, err, sizeof(err)))
-			return fail(err);
+			goto made;
 		*pid_written = true;
 	}
 	if (!daemon_drop(&ids, err, sizeof(err)))
-		return fail(err);
+		goto made;
 	return true;
+made:
+	/* The socket made above goes with us: no one will answer on it. */
+	if (*unix_path != NULL)
+		(void)unlink(*unix_path);
+	return fail(err);
 }
 
 int
@@ -197,7 +246,7 @@ main(int argc, char *argv[])
 	bool pid_written = false;
 	unsigned long open;
 	unsigned busy;
-	int ch, status;
+	int ch, status, ready;
 
 	while ((ch = getopt(argc, argv, "c:fnqVh")) != -1) {
 		switch (ch) {
@@ -225,6 +274,17 @@ main(int argc, char *argv[])
 	if ((mode != QUERY && argc > 0) || (mode == QUERY && argc == 0))
 		usage();
 
+	/*
+	 * A reload asked for while the first load runs (systemctl reload
+	 * just after start) waits for the reload thread instead of
+	 * killing the daemon with SIGUSR1's default action.
+	 */
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	/* Reloads read the same file after the detach's chdir("/"). */
+	if (mode == RUN && conf_path[0] != '/' && !absolute_conf_path())
+		return EX_OSERR;
 	daemon_memory_init();	/* before the first policy is built */
 	p = load_or_print();
 	if (p == NULL)
@@ -246,7 +306,7 @@ main(int argc, char *argv[])
 	 * which has them from syslog already. */
 	log_open(p->syslog_ident, p->syslog_facility,
 	    foreground && !daemon_stderr_is_journal());
-	if (!start_daemon(p, foreground, &unix_path, &pid_written)) {
+	if (!start_daemon(p, foreground, &unix_path, &pid_written, &ready)) {
 		policy_free(p);
 		return EX_CONFIG;
 	}
@@ -273,12 +333,11 @@ main(int argc, char *argv[])
 	sigaddset(&stops, SIGINT);
 	sigaddset(&stops, SIGUSR1);
 	pthread_sigmask(SIG_BLOCK, &stops, NULL);
-	sigemptyset(&set);
-	sigaddset(&set, SIGUSR1);
 	if (pthread_create(&reloader, NULL, reload_thread, &set) != 0) {
 		log_msg(LOG_ERR, "cannot start the reload thread");
 		return EX_OSERR;
 	}
+	daemon_ready(ready);
 
 	status = glue_run();
 	glue_drain(STOP_WAIT, &open, &busy);
