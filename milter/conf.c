@@ -696,6 +696,18 @@ set_ident(struct parser *ps, const char *value, const char *file,
 
 /* inet:PORT[@HOST], inet6:PORT[@HOST], unix:/PATH, local:/PATH, as
  * smfi_setconn(3) takes them. */
+/* True when s holds a space or a control byte: no path or host of ours
+ * does, and "inet:8899@127.0.0.1 junk" would otherwise pass -n and only
+ * fail at start. */
+static bool
+has_blank(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s <= ' ' || *s == 0x7f)
+			return true;
+	return false;
+}
+
 static void
 set_socket(struct parser *ps, const char *value, const char *file,
     unsigned line)
@@ -707,10 +719,10 @@ set_socket(struct parser *ps, const char *value, const char *file,
 	log_show(shown, sizeof(shown), value);
 	if (strncmp(value, "unix:", 5) == 0 || strncmp(value, "local:", 6) == 0) {
 		rest = strchr(value, ':') + 1;
-		if (rest[0] != '/' || strlen(rest) > 100) {
+		if (rest[0] != '/' || strlen(rest) > 100 || has_blank(rest)) {
 			error_at(ps, file, line, "milter_socket \"%s\": a unix "
-			    "socket needs an absolute path of at most 100 bytes",
-			    shown);
+			    "socket needs an absolute path of at most 100 "
+			    "bytes, without spaces or control bytes", shown);
 			return;
 		}
 	} else if (strncmp(value, "inet:", 5) == 0 ||
@@ -727,7 +739,8 @@ set_socket(struct parser *ps, const char *value, const char *file,
 			num[n] = '\0';
 		}
 		if (n == 0 || !is_port(num, &port) || port == 0 ||
-		    port > 65535 || (rest[n] == '@' && rest[n + 1] == '\0')) {
+		    port > 65535 || (rest[n] == '@' && rest[n + 1] == '\0') ||
+		    has_blank(rest)) {
 			error_at(ps, file, line, "milter_socket \"%s\": write "
 			    "inet:PORT@HOST, e.g. inet:8899@127.0.0.1", shown);
 			return;
@@ -801,9 +814,10 @@ set_pid_file(struct parser *ps, const char *value, const char *file,
 	char shown[SHOWN_MAX];
 
 	if (value[0] != '\0' && (value[0] != '/' || strlen(value) > 1024 ||
-	    value[strlen(value) - 1] == '/')) {
+	    value[strlen(value) - 1] == '/' || has_blank(value))) {
 		error_at(ps, file, line, "pid_file must be an absolute file "
-		    "path, not \"%s\"", log_show(shown, sizeof(shown), value));
+		    "path without spaces or control bytes, not \"%s\"",
+		    log_show(shown, sizeof(shown), value));
 		return;
 	}
 	if ((ps->p->pid_file = strdup(value)) == NULL)

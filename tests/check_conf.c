@@ -506,7 +506,22 @@ static const struct bad_case bad_cases[] = {
 	{ "milter_socket relative path", "milter_socket = unix:rw.sock\n",
 	    { { NULL, NULL } },
 	    F ":1: milter_socket \"unix:rw.sock\": a unix socket needs an "
-	    "absolute path of at most 100 bytes\n" },
+	    "absolute path of at most 100 bytes, without spaces or control "
+	    "bytes\n" },
+	/* Found by an audit: these passed -n and failed only at start. */
+	{ "milter_socket host with junk",
+	    "milter_socket = inet:8899@127.0.0.1 junk\n", { { NULL, NULL } },
+	    F ":1: milter_socket \"inet:8899@127.0.0.1 junk\": write "
+	    "inet:PORT@HOST, e.g. inet:8899@127.0.0.1\n" },
+	{ "milter_socket path with a space",
+	    "milter_socket = unix:/run/rw.sock junk\n", { { NULL, NULL } },
+	    F ":1: milter_socket \"unix:/run/rw.sock junk\": a unix socket "
+	    "needs an absolute path of at most 100 bytes, without spaces or "
+	    "control bytes\n" },
+	{ "pid_file with a control byte", "pid_file = /run/rw\x1b.pid\n",
+	    { { NULL, NULL } },
+	    F ":1: pid_file must be an absolute file path without spaces or "
+	    "control bytes, not \"/run/rw\\x1b.pid\"\n" },
 	{ "milter_socket empty", "milter_socket =\n", { { NULL, NULL } },
 	    F ":1: milter_socket \"\" must start with inet:, inet6: or unix:\n" },
 	{ "bad user", "user = -relay\n", { { NULL, NULL } },
@@ -520,10 +535,12 @@ static const struct bad_case bad_cases[] = {
 	{ "bad run_as_root", "run_as_root = 1\n", { { NULL, NULL } },
 	    F ":1: run_as_root must be no or yes, not \"1\"\n" },
 	{ "relative pid_file", "pid_file = run/rw.pid\n", { { NULL, NULL } },
-	    F ":1: pid_file must be an absolute file path, not \"run/rw.pid\"\n" },
+	    F ":1: pid_file must be an absolute file path without spaces or "
+	    "control bytes, not \"run/rw.pid\"\n" },
 	{ "pid_file is a directory", "pid_file = /run/relaywarden/\n",
 	    { { NULL, NULL } },
-	    F ":1: pid_file must be an absolute file path, not "
+	    F ":1: pid_file must be an absolute file path without spaces or "
+	    "control bytes, not "
 	    "\"/run/relaywarden/\"\n" },
 	{ "socket_mode open to others", "socket_mode = 0666\n",
 	    { { NULL, NULL } },
@@ -621,7 +638,8 @@ static const struct bad_case bad_cases[] = {
 	    F ":15: log_accepts must be no or yes, not \"sometimes\"\n"
 	    F ":16: user \"root:root\" is not a user or group name\n"
 	    F ":17: run_as_root must be no or yes, not \"maybe\"\n"
-	    F ":18: pid_file must be an absolute file path, not \"rw.pid\"\n"
+	    F ":18: pid_file must be an absolute file path without spaces or "
+	    "control bytes, not \"rw.pid\"\n"
 	    F ":19: socket_group \"-\" is not a user or group name\n"
 	    F ":20: socket_mode must be octal, at most 4 digits, with no access "
 	    "for others (e.g. 0660), not \"0777\"\n"
@@ -684,7 +702,8 @@ static const struct bad_case bad_cases[] = {
 	    F ":1: user \"r\\xffoot\" is not a user or group name\n" },
 	{ "control byte in pid_file", "pid_file = rw\x01.pid\n",
 	    { { NULL, NULL } },
-	    F ":1: pid_file must be an absolute file path, not \"rw\\x01.pid\"\n" },
+	    F ":1: pid_file must be an absolute file path without spaces or "
+	    "control bytes, not \"rw\\x01.pid\"\n" },
 	{ "control byte in socket_mode", "socket_mode = 06\x01" "60\n",
 	    { { NULL, NULL } },
 	    F ":1: socket_mode must be octal, at most 4 digits, with no access "
