@@ -7,7 +7,7 @@
  * "local_domains = @DIR@/l0" reads the first list file ("@DIR@/d" is a
  * directory, "@DIR@/eacces" cannot be opened: Permission denied).
  *
- * conf.c is compiled into this file with fopen() redirected: a path
+ * conf.c is compiled into this file with open() redirected: a path
  * outside that directory fails with ENOENT instead of reading the
  * machine's files (a fuzzed "/proc/kcore" must not be read for real).
  * Nothing else of conf.c is changed.
@@ -24,16 +24,18 @@
  *   - loading the same files twice gives the same errors and digest.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-static FILE *rw_fuzz_fopen(const char *path, const char *mode);
-#define fopen rw_fuzz_fopen
+static int rw_fuzz_open(const char *path, int flags, ...);
+#define open rw_fuzz_open
 #include "../../milter/conf.c"
-#undef fopen
+#undef open
 
 #include "fuzz.h"
 
@@ -42,18 +44,18 @@ static FILE *rw_fuzz_fopen(const char *path, const char *mode);
 static char dir[64];
 static size_t dirlen;
 
-static FILE *
-rw_fuzz_fopen(const char *path, const char *mode)
+static int
+rw_fuzz_open(const char *path, int flags, ...)
 {
 	if (strncmp(path, dir, dirlen) != 0 || path[dirlen] != '/') {
 		errno = ENOENT;
-		return NULL;
+		return -1;
 	}
 	if (strcmp(path + dirlen, "/eacces") == 0) {
 		errno = EACCES;
-		return NULL;
+		return -1;
 	}
-	return fopen(path, mode);
+	return open(path, flags);	/* conf.c opens to read only */
 }
 
 static void
