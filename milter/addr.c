@@ -311,8 +311,6 @@ addr_parse(const char *text, struct addr *out)
 		static const char pm[] = "postmaster";
 		size_t n = (size_t)(end - local), i;
 
-		if (n > ADDR_LOCAL_MAX)
-			return ADDR_TOO_LONG;
 		a.postmaster = (n == sizeof(pm) - 1);
 		for (i = 0; a.postmaster && i < n; i++)
 			a.postmaster = lower(local[i]) == pm[i];
@@ -326,8 +324,6 @@ addr_parse(const char *text, struct addr *out)
 
 	if (at == local)
 		return ADDR_BAD_SYNTAX;		/* "@domain" */
-	if ((size_t)(at - local) > ADDR_LOCAL_MAX)
-		return ADDR_TOO_LONG;
 	/* Any routing character in the local part, quoted or not: "a%b",
 	 * "b!a", "\"a@b\"" and "a@b" (of "a@b@c") all make some MTA forward. */
 	for (p = local; p < at; p++) {

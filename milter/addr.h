@@ -10,9 +10,12 @@
  * The domain is what follows the last '@' outside quotes. Any '@', '%' or
  * '!' left in the local part, quoted or not, is sender-specified routing.
  *
- * Bounds (RFC 5321 section 4.5.3.1): local part 64 octets, domain 255,
- * path 256 including "<" and ">" (counted whether or not the input has
- * them). Longer input is refused (ADDR_TOO_LONG), never truncated.
+ * Bounds (RFC 5321 section 4.5.3.1): domain 255 octets, path 256
+ * including "<" and ">" (counted whether or not the input has them).
+ * Longer input is refused (ADDR_TOO_LONG), never truncated. The local
+ * part has no bound of its own: RFC 5321 asks servers not to enforce its
+ * 64 octets where they can avoid it, Postfix does not, and VERP and SRS
+ * addresses exceed it; nothing here stores it.
  *
  * Pure functions on caller-owned memory; thread-safe.
  */
@@ -22,7 +25,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define ADDR_LOCAL_MAX	64
 #define ADDR_DOMAIN_MAX	255
 #define ADDR_PATH_MAX	256
 

@@ -325,9 +325,19 @@ static const struct pcase cases[] = {
 	    "<user name@bluemind.loc>", BADADDR },
 	{ "CRLF in recipient", C_BASE, "25", NULL, OUT4, NULL, NULL,
 	    "<user@bluemind.loc>\r\nRCPT TO:<x@remote.example>", BADADDR },
+	/* Over RFC 5321's 64 octets, as VERP and SRS addresses are: Postfix
+	 * takes them, so must we (a local part has no bound of its own). */
 	{ "local part of 65 bytes", C_BASE, "25", NULL, OUT4, NULL, NULL,
 	    "<aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
-	    "@bluemind.loc>", BADADDR },
+	    "@bluemind.loc>", ACC(REASON_LOCAL_DOMAIN) },
+#define LONG65	"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	{ "local part of 65 bytes, remote", C_BASE, "25", NULL, OUT4, NULL,
+	    NULL, "<" LONG65 "@remote.example>",
+	    RELAY(LONG65 "@remote.example") },
+	{ "path of 257 bytes", C_BASE, "25", NULL, OUT4, NULL, NULL,
+	    "<" LONG65 LONG65 LONG65
+	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa@bluemind.loc>",
+	    BADADDR },
 
 	/* Monitor mode: the refusal is computed and kept, not enforced. */
 	{ "monitor: remote", C_MONITOR, "25", NULL, OUT4, NULL, NULL,

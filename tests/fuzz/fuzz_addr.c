@@ -93,7 +93,7 @@ check_parse(const char *text)
 		FZ_CHECK(why == NULL && strcmp(dom, a.domain) == 0,
 		    "the destination is \"%s\" but the text after the last '@' "
 		    "reads \"%s\"", a.domain, why == NULL ? dom : why);
-		FZ_CHECK(r.llen <= ADDR_LOCAL_MAX && r.llen > 0,
+		FZ_CHECK(r.llen > 0 && r.llen < ADDR_PATH_MAX,
 		    "local part of %zu bytes accepted", r.llen);
 		FZ_CHECK(!a.postmaster, "a qualified address is flagged "
 		    "postmaster");
@@ -103,8 +103,8 @@ check_parse(const char *text)
 			r.llen = r.mlen;
 			FZ_CHECK(a.routing, "a quoted '@' is not routing");
 		}
-		FZ_CHECK(r.llen <= ADDR_LOCAL_MAX, "unqualified local part of "
-		    "%zu bytes accepted", r.llen);
+		FZ_CHECK(r.llen <= ADDR_PATH_MAX - 2, "unqualified local part "
+		    "of %zu bytes accepted", r.llen);
 		FZ_CHECK(a.postmaster == ref_rcpt_postmaster(text),
 		    "postmaster=%d", a.postmaster);
 	}
