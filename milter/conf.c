@@ -6,7 +6,9 @@
  * order, from the file or from its default, so that a default is parsed
  * by exactly the code that parses the file. The errors of both passes
  * are then put in the order of the lines they are about (a list file's
- * at the line that names it), as an admin reads the file.
+ * at the line that names it), as an admin reads the file. A setting's
+ * value keeps a '\n' for each line break of its continuation lines, so
+ * that a list entry's error names the entry's own line.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -396,16 +398,28 @@ for_each_entry(struct parser *ps, const char *value, const char *file,
 		ps->oom = true;
 		return;
 	}
-	for (s = copy + strspn(copy, seps); *s != '\0'; s += strspn(s, seps)) {
-		size_t len = strcspn(s, seps);
-		bool more = s[len] != '\0';
+	/* A value from the main file holds a '\n' for each line break
+	 * (see read_main): an entry's line is its setting's plus those. */
+	for (s = copy; ; ) {
+		size_t len;
+		char sep;
 
+		for (; *s != '\0' && strchr(seps, *s) != NULL; s++)
+			line += *s == '\n';
+		if (*s == '\0')
+			break;
+		len = strcspn(s, seps);
+		sep = s[len];
 		s[len] = '\0';
 		if (s[0] == '/')
 			read_list_file(ps, s, file, line, each);
 		else
 			each(ps, s, file, line);
-		s += len + more;
+		s += len;
+		if (sep != '\0') {
+			line += sep == '\n';
+			s++;
+		}
 	}
 	free(copy);
 }
@@ -888,6 +902,12 @@ take_setting(struct parser *ps, char *text, unsigned line)
 		ps->oom = true;
 		return;
 	}
+	/* Only a list counts its entries' lines; anything else reads its
+	 * continuation lines' breaks as spaces, as before. */
+	if (strcmp(keys[k].pub.type, "list") != 0)
+		for (end = ps->settings[k].value; *end != '\0'; end++)
+			if (*end == '\n')
+				*end = ' ';
 	ps->settings[k].line = line;
 }
 
@@ -895,8 +915,8 @@ static void
 read_main(struct parser *ps, FILE *fp)
 {
 	char *buf = malloc(CONF_LINE_MAX + 2), *logical = NULL;
-	size_t llen = 0;
-	unsigned lineno = 0, start = 0;
+	size_t llen = 0, breaks;
+	unsigned lineno = 0, start = 0, last = 0;
 	bool skip = false;	/* the current logical line is already in error */
 	long n;
 
@@ -922,23 +942,30 @@ read_main(struct parser *ps, FILE *fp)
 			}
 			if (skip)
 				continue;
-			if (llen + 1 + (size_t)n > LOGICAL_MAX) {
+			/* One '\n' per line break since the last line
+			 * taken, comments and blank lines included, so that
+			 * an entry's error names its own line. */
+			breaks = lineno - last;
+			if (llen + breaks + (size_t)n > LOGICAL_MAX) {
 				error_at(ps, ps->path, start, "setting longer than "
 				    "%d bytes: put long lists in a file",
 				    LOGICAL_MAX);
 				skip = true;
 				continue;
 			}
-			char *grown = realloc(logical, llen + (size_t)n + 2);
+			char *grown = realloc(logical, llen + breaks +
+			    (size_t)n + 1);
 
 			if (grown == NULL) {
 				ps->oom = true;
 				break;
 			}
 			logical = grown;
-			logical[llen++] = ' ';
+			memset(logical + llen, '\n', breaks);
+			llen += breaks;
 			memcpy(logical + llen, buf, (size_t)n + 1);
 			llen += (size_t)n;
+			last = lineno;
 			continue;
 		}
 		/* Anything else ends the logical line before it. */
@@ -949,7 +976,7 @@ read_main(struct parser *ps, FILE *fp)
 		llen = 0;
 		if (n == -1)
 			break;
-		start = lineno;
+		start = last = lineno;
 		if (n == -2 || n == -3) {
 			if (n == -2)
 				error_at(ps, ps->path, lineno,

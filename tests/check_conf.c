@@ -414,8 +414,20 @@ static const struct bad_case bad_cases[] = {
 	{ "bad network on a continuation line",
 	    "my_networks = 10.0.0.0/8,\n    172.16.1.3/21\n",
 	    { { NULL, NULL } },
-	    F ":1: my_networks: non-null host address bits in "
+	    F ":2: my_networks: non-null host address bits in "
 	    "\"172.16.1.3/21\", perhaps you mean \"172.16.0.0/21\"\n" },
+	/* An entry's error is at its own line, comments and blank lines
+	 * between continuations counted; a value that is not a list reads
+	 * its continuation as a space. */
+	{ "errors at the continuation line of the entry",
+	    "local_domains = a.example,\n# a comment\n\n    bad..example\n"
+	    "    b.example @DIR@/missing\nmode =\n  warn\n",
+	    { { NULL, NULL } },
+	    F ":4: local_domains: bad domain \"bad..example\": empty label in "
+	    "domain\n"
+	    F ":5: cannot read list file \"@DIR@/missing\": No such file or "
+	    "directory\n"
+	    F ":6: mode must be enforce or monitor, not \"warn\"\n" },
 	{ "bad domain", "local_domains = bluemind.loc bad..example\n",
 	    { { NULL, NULL } },
 	    F ":1: local_domains: bad domain \"bad..example\": empty label in "
