@@ -275,13 +275,22 @@ main(int argc, char *argv[])
 		usage();
 
 	/*
-	 * A reload asked for while the first load runs (systemctl reload
-	 * just after start) waits for the reload thread instead of
-	 * killing the daemon with SIGUSR1's default action.
+	 * The daemon's signals are blocked from the start, so that only
+	 * sigwait() sees them: SIGUSR1 in the reload thread, the stop
+	 * signals in libmilter's own signal thread. One sent while the
+	 * first load runs (systemctl reload or stop just after start)
+	 * waits for its thread instead of killing the daemon with the
+	 * default action, and so does one sent to a thread started later.
 	 */
 	sigemptyset(&set);
 	sigaddset(&set, SIGUSR1);
-	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	sigemptyset(&stops);
+	sigaddset(&stops, SIGHUP);
+	sigaddset(&stops, SIGTERM);
+	sigaddset(&stops, SIGINT);
+	sigaddset(&stops, SIGUSR1);
+	if (mode == RUN)
+		pthread_sigmask(SIG_BLOCK, &stops, NULL);
 	/* Reloads read the same file after the detach's chdir("/"). */
 	if (mode == RUN && conf_path[0] != '/' && !absolute_conf_path())
 		return EX_OSERR;
@@ -321,18 +330,6 @@ main(int argc, char *argv[])
 		return EX_OSERR;
 	}
 
-	/*
-	 * Blocked before any thread starts, so that only sigwait() sees
-	 * them: SIGUSR1 here, the stop signals in libmilter's own signal
-	 * thread. A thread started with them unblocked would take SIGTERM's
-	 * default action and kill the daemon without a clean stop.
-	 */
-	sigemptyset(&stops);
-	sigaddset(&stops, SIGHUP);
-	sigaddset(&stops, SIGTERM);
-	sigaddset(&stops, SIGINT);
-	sigaddset(&stops, SIGUSR1);
-	pthread_sigmask(SIG_BLOCK, &stops, NULL);
 	if (pthread_create(&reloader, NULL, reload_thread, &set) != 0) {
 		log_msg(LOG_ERR, "cannot start the reload thread");
 		return EX_OSERR;
