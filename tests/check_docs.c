@@ -77,15 +77,17 @@ END_TEST
 START_TEST(readme_lists_no_other_key)
 {
 	char *text = slurp(README), *s, *table, *end;
+	const struct conf_key *k;
+	size_t rows = 0, keys = 0;
 
-	/* Every "| `name` |" row of the Configuration section is a key. */
+	/* Every "| `name` |" row of the Configuration section is a key,
+	 * and there is one row per key (so that no row is not a pass). */
 	table = strstr(text, "## Configuration");
 	ck_assert(table != NULL);
 	end = strstr(table + 1, "\n## ");
 	if (end != NULL)
 		*end = '\0';
 	for (s = strstr(table, "\n| `"); s != NULL; s = strstr(s + 1, "\n| `")) {
-		const struct conf_key *k;
 		char name[64];
 		size_t n = strcspn(s + 4, "`");
 
@@ -97,7 +99,12 @@ START_TEST(readme_lists_no_other_key)
 				break;
 		ck_assert_msg(k->name != NULL,
 		    "README.md documents \"%s\", which is no key", name);
+		rows++;
 	}
+	for (k = conf_keys(); k->name != NULL; k++)
+		keys++;
+	ck_assert_msg(rows == keys, "README.md's configuration table has %zu "
+	    "rows for %zu keys", rows, keys);
 	free(text);
 }
 END_TEST

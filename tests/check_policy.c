@@ -408,8 +408,10 @@ START_TEST(test_eval)
 		    "%s: netaddr_parse(\"%s\") failed", c->name, c->client);
 		req.client = &client;
 	}
+	/* Poisoned, text included (terminated at its end only), so that a
+	 * verdict that leaves any field unset shows. */
 	memset(&v, 0x5a, sizeof(v));
-	v.text[0] = '\0';
+	v.text[sizeof(v.text) - 1] = '\0';
 	policy_eval(policies[c->conf], &req, &v);
 
 	ck_assert_msg(v.decision == c->decision && v.reason == c->reason,
