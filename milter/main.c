@@ -64,7 +64,7 @@ static void
 log_policy(const char *what, const struct policy *p)
 {
 	static const char hex[] = "0123456789abcdef";
-	char digest[2 * sizeof(p->digest) + 1];
+	char digest[2 * sizeof(p->digest) + 1], path[1024];
 	size_t i;
 
 	for (i = 0; i < sizeof(p->digest); i++) {
@@ -73,7 +73,8 @@ log_policy(const char *what, const struct policy *p)
 	}
 	digest[2 * i] = '\0';
 	log_msg(LOG_INFO, "%s: config=%s sha256=%s local_domains=%zu "
-	    "my_networks=%zu mode=%s", what, conf_path, digest,
+	    "my_networks=%zu mode=%s", what,
+	    log_show(path, sizeof(path), conf_path), digest,
 	    domset_count(p->local_domains), netset_count(p->my_networks),
 	    p->mode == MODE_MONITOR ? "monitor" : "enforce");
 }
