@@ -26,33 +26,55 @@ errstr(int err, char *buf, size_t len)
 	return strerror_r(err, buf, len);
 }
 
+/* The unprivileged account user names, or false with a message. */
+static bool
+find_user(const char *user, uid_t *uid, gid_t *gid, char *err, size_t errlen)
+{
+	struct passwd pw, *pwp = NULL;
+	char buf[4096];
+
+	if (getpwnam_r(user, &pw, buf, sizeof(buf), &pwp) != 0 || pwp == NULL) {
+		snprintf(err, errlen, "user \"%s\" does not exist: create it "
+		    "(adduser --system --group %s) or set user in the "
+		    "configuration", user, user);
+		return false;
+	}
+	if (pw.pw_uid == 0) {
+		snprintf(err, errlen, "user \"%s\" is root: name an "
+		    "unprivileged user", user);
+		return false;
+	}
+	*uid = pw.pw_uid;
+	*gid = pw.pw_gid;
+	return true;
+}
+
+static bool
+find_group(const char *group, gid_t *gid, char *err, size_t errlen)
+{
+	struct group gr, *grp = NULL;
+	char buf[4096];
+
+	if (getgrnam_r(group, &gr, buf, sizeof(buf), &grp) != 0 || grp == NULL) {
+		snprintf(err, errlen, "socket_group \"%s\" does not exist",
+		    group);
+		return false;
+	}
+	*gid = gr.gr_gid;
+	return true;
+}
+
 bool
 daemon_ids(const char *user, const char *socket_group, bool run_as_root,
     struct daemon_ids *ids, char *err, size_t errlen)
 {
-	struct passwd pw, *pwp = NULL;
-	struct group gr, *grp = NULL;
-	char buf[4096];
-
 	memset(ids, 0, sizeof(*ids));
 	ids->uid = getuid();
 	ids->gid = getgid();
 	if (geteuid() == 0 && user[0] != '\0') {
-		if (getpwnam_r(user, &pw, buf, sizeof(buf), &pwp) != 0 ||
-		    pwp == NULL) {
-			snprintf(err, errlen, "user \"%s\" does not exist: create "
-			    "it (adduser --system --group %s) or set user in the "
-			    "configuration", user, user);
+		if (!find_user(user, &ids->uid, &ids->gid, err, errlen))
 			return false;
-		}
-		if (pw.pw_uid == 0) {
-			snprintf(err, errlen, "user \"%s\" is root: name an "
-			    "unprivileged user", user);
-			return false;
-		}
 		ids->drop = true;
-		ids->uid = pw.pw_uid;
-		ids->gid = pw.pw_gid;
 	} else if (geteuid() == 0 && !run_as_root) {
 		snprintf(err, errlen, "started as root with no user to become: "
 		    "set user = relaywarden (an unprivileged account), or "
@@ -60,16 +82,20 @@ daemon_ids(const char *user, const char *socket_group, bool run_as_root,
 		return false;
 	}
 	ids->socket_gid = ids->gid;
-	if (socket_group[0] != '\0') {
-		if (getgrnam_r(socket_group, &gr, buf, sizeof(buf), &grp) != 0 ||
-		    grp == NULL) {
-			snprintf(err, errlen, "socket_group \"%s\" does not exist",
-			    socket_group);
-			return false;
-		}
-		ids->socket_gid = gr.gr_gid;
-	}
-	return true;
+	return socket_group[0] == '\0' ||
+	    find_group(socket_group, &ids->socket_gid, err, errlen);
+}
+
+bool
+daemon_accounts(const char *user, const char *socket_group, char *err,
+    size_t errlen)
+{
+	uid_t uid;
+	gid_t gid;
+
+	return (user[0] == '\0' || find_user(user, &uid, &gid, err, errlen)) &&
+	    (socket_group[0] == '\0' ||
+	    find_group(socket_group, &gid, err, errlen));
 }
 
 bool

@@ -31,6 +31,14 @@ bool	daemon_ids(const char *user, const char *socket_group,
 	    bool run_as_root, struct daemon_ids *ids, char *err, size_t errlen);
 
 /*
+ * For "relaywarden -n": user and socket_group ("" for none) name existing
+ * accounts, user not root, whoever runs the check; the start as root
+ * would refuse them otherwise.
+ */
+bool	daemon_accounts(const char *user, const char *socket_group, char *err,
+	    size_t errlen);
+
+/*
  * Creates the parent directory of path if missing (one level), owned by
  * ids->uid and socket_gid, mode 0750 whatever the umask, so that the
  * MTA's group can reach a socket in it and the daemon can remove its

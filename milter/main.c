@@ -300,6 +300,15 @@ main(int argc, char *argv[])
 	if (p == NULL)
 		return mode == RUN ? EX_CONFIG : 1;
 	if (mode == CHECK) {
+		char err[512], path[1024];
+
+		if (!daemon_accounts(p->user, p->socket_group, err,
+		    sizeof(err))) {
+			fprintf(stderr, "%s: %s\n", log_show(path, sizeof(path),
+			    conf_path), err);
+			policy_free(p);
+			return 1;
+		}
 		printf("%s: ok: %zu local domains, %zu networks, policy %s\n",
 		    conf_path, domset_count(p->local_domains),
 		    netset_count(p->my_networks), p->digest_short);
