@@ -51,10 +51,18 @@ struct tu_dir {
 	char	path[64];
 };
 
+/*
+ * A new directory, inside the run's own directory ($RW_CHECK_ROOT, made
+ * and removed whole by check_main.c), so that a test that fails before
+ * its tu_dir_remove() leaves nothing behind.
+ */
 static inline void
 tu_dir_make(struct tu_dir *d)
 {
-	snprintf(d->path, sizeof(d->path), "/tmp/rw-check-XXXXXX");
+	const char *root = getenv("RW_CHECK_ROOT");
+
+	snprintf(d->path, sizeof(d->path), "%s/rw-check-XXXXXX",
+	    root != NULL && strlen(root) < 32 ? root : "/tmp");
 	ck_assert_msg(mkdtemp(d->path) != NULL, "mkdtemp failed");
 }
 
