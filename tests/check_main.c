@@ -8,18 +8,11 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 
+#include "testutil.h"
+
 #define SUITE(name) Suite *name##_suite(void);
 #include "suites.inc"
 #undef SUITE
-
-static int
-rm_one(const char *path, const struct stat *sb, int flag, struct FTW *f)
-{
-	(void)sb;
-	(void)flag;
-	(void)f;
-	return remove(path);
-}
 
 int
 main(void)
@@ -43,6 +36,6 @@ main(void)
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
-	(void)nftw(root, rm_one, 8, FTW_DEPTH | FTW_PHYS);
+	(void)nftw(root, tu_rm_one, 8, FTW_DEPTH | FTW_PHYS);
 	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }
