@@ -332,8 +332,9 @@ daemon_detach(int *ready, char *err, size_t errlen)
 		while (n < 0 && errno == EINTR);
 		if (n == 1)
 			_exit(0);
-		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-			;
+		while (waitpid(pid, &status, 0) < 0)
+			if (errno != EINTR)
+				_exit(EX_SOFTWARE);
 		_exit(WIFEXITED(status) ? WEXITSTATUS(status) : EX_SOFTWARE);
 	}
 	close(fds[0]);
