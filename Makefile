@@ -163,16 +163,26 @@ fuzz-mutants:
 # Postfix driven by swaks, the load test, then the milter-protocol tests
 # and the Postfix suite again against the sanitizer build of the daemon.
 test: check check-san check-valgrind all fuzz-brief fuzz-mutants bench-bins \
-    check-tsan
+    check-tsan test-bins
 	tests/rc/run
 	tests/reload/run
 	tests/miltertest/run
 	tests/sendmail/run
 	tests/integration/run
+	DATAGATE_BIN=$(abspath $(B))/tests/integration/datagate \
+	    tests/integration/afterdata
 	tests/integration/stop
 	tests/integration/failsafe
 	B=$(B) tests/stress/run
 	$(MAKE) check-san-integration
+
+# Helpers of the Postfix suites: a libmilter filter that refuses the first
+# DATA of each transaction (tests/integration/afterdata).
+test-bins: $(B)/tests/integration/datagate
+$(B)/tests/integration/datagate: tests/integration/datagate.c
+	@mkdir -p $(@D)
+	$(CC) $(RW_CFLAGS) $(CFLAGS) $(MILTER_CFLAGS) $(LDFLAGS) -o $@ $< \
+	    $(MILTER_LIBS) -lpthread
 
 # A throw-away Postfix with relaywarden attached, a few real mails through
 # its three listeners, the decision lines (as root; see tests/integration).
@@ -264,8 +274,9 @@ uninstall:
 
 clean:
 	rm -rf build milter/*.o milter/relaywarden tests/*.o tests/suites.inc \
-	      tests/check_relaywarden $(BENCH_BINS) bench/*.o bench/scale
+	      tests/check_relaywarden $(BENCH_BINS) bench/*.o bench/scale \
+	      tests/integration/datagate
 
 .PHONY: all check check-san check-san-integration check-valgrind check-tsan fuzz \
-	fuzz-build fuzz-bins fuzz-brief fuzz-mutants test demo deps install uninstall clean \
+	fuzz-build fuzz-bins fuzz-brief fuzz-mutants test test-bins demo deps install uninstall clean \
 	bench bench-bins bench-milter bench-scale bench-postfix

@@ -5,12 +5,12 @@
  * command, so we ask for no event the policy does not decide on
  * (negotiate callback): no CONNECT and no HELO (SMFIP_NOCONNECT,
  * SMFIP_NOHELO; the client address and TLS state come from macros
- * instead), and no headers, end of headers, body or unknown commands.
- * What is left per SMTP session: the option negotiation, one answer per
- * MAIL FROM (a submission listener refuses there), one per RCPT TO (the
- * decision), and one per DATA, answered "accept" (rw_data() says why
- * that costs the MTA less than skipping DATA). No SMFIP_NR_* flag:
- * MAIL and RCPT answers are decisions.
+ * instead), and no DATA, headers, end of headers, body or unknown
+ * commands. What is left per SMTP session: the option negotiation, one
+ * answer per MAIL FROM (a submission listener refuses there), one per
+ * RCPT TO (the decision), and one per message at its end (end of
+ * message; rw_eom() says why the message is not accepted earlier). No
+ * SMFIP_NR_* flag: MAIL and RCPT answers are decisions.
  *
  * Macros (smfi_setsymlist; Postfix 2.5+ and Sendmail 8.14+ honour it,
  * and a requested list replaces the MTA's own list for that stage). Both
@@ -132,8 +132,8 @@ rw_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
     unsigned long *pf1, unsigned long *pf2, unsigned long *pf3)
 {
 	/* Steps we decide nothing on: ask the MTA not to send them. */
-	unsigned long skip = SMFIP_NOHELO | SMFIP_NOHDRS | SMFIP_NOEOH |
-	    SMFIP_NOBODY | SMFIP_NOUNKNOWN;
+	unsigned long skip = SMFIP_NOHELO | SMFIP_NODATA | SMFIP_NOHDRS |
+	    SMFIP_NOEOH | SMFIP_NOBODY | SMFIP_NOUNKNOWN;
 
 	(void)f2;
 	(void)f3;
@@ -437,22 +437,27 @@ rw_envrcpt(SMFICTX *ctx, char **argv)
 }
 
 /*
- * DATA: every recipient has been decided, so the message is accepted
- * for this filter (SMFIS_ACCEPT; other milters still see it). Answering
- * here, instead of skipping DATA, saves the MTA work and a stall:
- *   - Postfix hands a milter that accepted the message no further
- *     events, so its cleanup server gets no milter for it: no socket
- *     passed from smtpd to cleanup, no end-of-message round trip.
- *   - A skipped DATA still sends its macros, unanswered, and the next
- *     write on the socket (cleanup's end of message) then waits, under
- *     Nagle's algorithm, for our delayed TCP ACK: 40 ms per message
- *     on an inet socket. A reply carries the ACK at once.
- * libmilter calls no abort callback for a message accepted here (it
- * ignores the MTA's following SMFIC_ABORT), so the transaction ends
- * here. The accept holds for this message only: Postfix (milter8.c,
- * MILTER8_STAT_ACCEPT_MSG) and Sendmail (milter_envfrom(), "reset done
- * filters") send the next MAIL FROM of the session, and so its RCPTs,
- * to this filter again (tests/integration/cases.txt, j-two-transactions).
+ * The transaction ends at end of message or abort, never earlier: until
+ * the MTA has the message, the client may add recipients, and each must
+ * be judged.
+ *   - No answer at DATA. Postfix keeps the transaction open when DATA is
+ *     refused after a milter answered it (a later milter's 4xx/5xx or
+ *     timeout, an smtpd_proxy_filter: smtpd.c's data_cmd() does not
+ *     reset it), and the client may send more RCPT TO. A milter that
+ *     accepted the message at DATA (SMFIS_ACCEPT) is sent none of them
+ *     (milter8.c, MILTER8_STAT_ACCEPT_MSG); one that answered "continue"
+ *     is sent them, but libmilter, then in its DATA state, cannot go
+ *     back to RCPT (engine.c, NX_DATA): it calls the abort callback and
+ *     ignores the command without a reply, and the MTA times out. So
+ *     DATA is not asked for at all (SMFIP_NODATA): libmilter stays in
+ *     its RCPT state and judges every recipient that follows.
+ *   - The answer at end of message ("continue": every recipient was
+ *     judged) lets libmilter leave the transaction; the next MAIL FROM
+ *     starts a new one. Its cost is the round trip DATA used to take.
+ *     Postfix hands this filter to its cleanup server for the message,
+ *     and over TCP the skipped DATA's unanswered macro packet makes
+ *     that end of message wait for a delayed TCP acknowledgement
+ *     (README, "Milter round trips"): the shipped socket is a unix one.
  */
 static void
 end_transaction(SMFICTX *ctx)
@@ -464,10 +469,10 @@ end_transaction(SMFICTX *ctx)
 }
 
 static sfsistat
-rw_data(SMFICTX *ctx)
+rw_eom(SMFICTX *ctx)
 {
 	end_transaction(ctx);
-	return SMFIS_ACCEPT;
+	return SMFIS_CONTINUE;
 }
 
 static sfsistat
@@ -499,7 +504,7 @@ static struct smfiDesc filter = {
 	.xxfi_connect = rw_connect,
 	.xxfi_envfrom = rw_envfrom,
 	.xxfi_envrcpt = rw_envrcpt,
-	.xxfi_data = rw_data,
+	.xxfi_eom = rw_eom,
 	.xxfi_abort = rw_abort,
 	.xxfi_close = rw_close,
 	.xxfi_negotiate = rw_negotiate,

@@ -1,44 +1,48 @@
--- data.lua - DATA. relaywarden answers it with SMFIS_ACCEPT: every
--- recipient has been judged by then, and a milter that accepted the
--- message gets no further event for it, so Postfix's cleanup server gets
--- no milter for the message (no socket handed over, no end-of-message
--- round trip). The accept ends the transaction for relaywarden alone:
--- the next transaction of the same session, on the same milter
--- connection, is judged afresh, and its remote recipients refused as
--- before, with or without an abort from the MTA in between.
+-- data.lua - the end of a transaction. relaywarden does not ask for
+-- DATA (SMFIP_NODATA) and answers at end of message: until the MTA has
+-- the message, the client may add recipients (Postfix keeps the
+-- transaction open when DATA is refused after the milters were shown
+-- it: a later milter, an smtpd_proxy_filter), and each must be judged.
+-- A DATA shown to a libmilter filter would make that impossible: its DATA
+-- state leads only to headers, end of headers or abort, so libmilter
+-- would drop such a RCPT unanswered. The answer at end of message ends
+-- the transaction for relaywarden: the next transaction of the same
+-- session, on the same milter connection, is judged afresh, with or
+-- without an abort from the MTA in between.
 local rw = dofile(lib .. "/rw.lua")
 
 local P25 = { "{daemon_port}", "25" }
 local P587 = { "{daemon_port}", "587" }
-local R, C, A = SMFIR_REPLYCODE, SMFIR_CONTINUE, SMFIR_ACCEPT
+local R, C = SMFIR_REPLYCODE, SMFIR_CONTINUE
 
 local L = rw.liner({ listener = "smtp", port = "25", client = "203.0.113.7",
     from = "<a@remote.example>" })
 
--- DATA and its reply. (Postfix sends DATA-stage macros first; miltertest
--- cannot send a macro packet for that stage, and relaywarden reads none.)
-local function data(conn)
-	assert(mt.data(conn) == nil, "data failed")
+-- End of message and its reply. (DATA, declined, is not sent: rw.session
+-- checks that SMFIP_NODATA was negotiated.)
+local function eom(conn)
+	assert(mt.eom(conn) == nil, "eom failed")
 	return mt.getreply(conn)
 end
 
 local function step(name, got, want) rw.check_reply(name, got, want) end
 
--- One message accepted at DATA, then a second transaction in the same
--- session: a remote recipient refused, a local one accepted, and DATA
--- accepted again. Postfix sends an abort after each message.
+-- One message to its end, then a second transaction in the same
+-- session: a remote recipient refused, a local one accepted, and the
+-- message's end answered again. Postfix sends an abort after each
+-- message.
 do
 	local name, off = "two-messages", rw.mark()
 	local ok, err = pcall(function()
 		local conn = rw.session(nil, P25)
 		step(name .. "/mail-1", rw.mail(conn, "<a@remote.example>"), C)
 		step(name .. "/rcpt-1", rw.rcpt(conn, "<u@bluemind.loc>"), C)
-		step(name .. "/data-1", data(conn), A)
+		step(name .. "/eom-1", eom(conn), C)
 		assert(mt.abort(conn) == nil, "abort failed")
 		step(name .. "/mail-2", rw.mail(conn, "<b@remote.example>"), C)
 		step(name .. "/rcpt-2a", rw.rcpt(conn, "<x@remote.example>"), R)
 		step(name .. "/rcpt-2b", rw.rcpt(conn, "<v@bluemind.loc>"), C)
-		step(name .. "/data-2", data(conn), A)
+		step(name .. "/eom-2", eom(conn), C)
 		mt.disconnect(conn)
 	end)
 	if not ok then rw.fail(name .. "/session", tostring(err)) end
@@ -53,7 +57,7 @@ do
 end
 
 -- The same without the abort between the messages (an MTA need not send
--- one after an accepted message): the second MAIL FROM still opens a new
+-- one after a message): the second MAIL FROM still opens a new
 -- transaction, judged with its own macros. Here an authenticated first
 -- message, then an anonymous second one on a submission port: refused at
 -- MAIL FROM.
@@ -65,7 +69,7 @@ do
 		    { "{auth_authen}", "user1@bluemind.loc", "{tls_version}",
 		    "TLSv1.3" }), C)
 		step(name .. "/rcpt-1", rw.rcpt(conn, "<x@remote.example>"), C)
-		step(name .. "/data-1", data(conn), A)
+		step(name .. "/eom-1", eom(conn), C)
 		step(name .. "/mail-2", rw.mail(conn, "<a@remote.example>",
 		    { "{tls_version}", "TLSv1.3" }), R)
 		mt.disconnect(conn)
@@ -114,6 +118,63 @@ do
 	    "reply c", "reply c", "reply c",
 	    "reply y 554 5.7.1 <y@remote.example>: Relay access denied" },
 	    "|"))
+end
+
+-- Recipients after a refused DATA, as Postfix sends them when a milter
+-- after relaywarden (or an smtpd_proxy_filter) refused DATA: DATA's
+-- macros (Postfix sends a stage's macros even when its event is
+-- skipped), no DATA event, then more RCPT TO in the same transaction,
+-- each judged, and the end of message. Then a new transaction, whose
+-- first RCPT has no queue id yet (Postfix sends an empty packet, and
+-- libmilter cleared the old one at MAIL FROM).
+do
+	local name, off = "rcpt-after-data", rw.mark()
+	local mta = { "j", "mx.bluemind.loc", "{mail_addr}", "a@remote.example" }
+	local out = rw.raw({
+	    { "asked", "C", "{daemon_port}", "25", "{daemon_name}",
+	      "mx.bluemind.loc", "{client_addr}", "203.0.113.7" },
+	    { "asked", "M", table.unpack(mta) },
+	    { "mail", "<a@remote.example>" },
+	    { "rcpt", "<x@remote.example>" },
+	    { "rcpt", "<u@bluemind.loc>" },
+	    { "asked", "T", "i", "4Q1D" },
+	    { "data" },
+	    { "asked", "R", "i", "4Q1D" },
+	    { "rcpt", "<x@remote.example>" },
+	    { "asked", "R", "i", "4Q1D" },
+	    { "rcpt", "<y@remote.example>" },
+	    { "asked", "R", "i", "4Q1D" },
+	    { "rcpt", "<v@bluemind.loc>" },
+	    { "asked", "T", "i", "4Q1D" },
+	    { "data" },
+	    { "asked", "E", "i", "4Q1D" },
+	    { "eom" },
+	    { "asked", "M", table.unpack(mta) },
+	    { "mail", "<a@remote.example>" },
+	    { "asked", "R" },
+	    { "rcpt", "<z@remote.example>" },
+	    { "quit" } })
+	local deny = function(a)
+		return "reply y 554 5.7.1 " .. a .. ": Relay access denied"
+	end
+	rw.check(name .. "/replies", table.concat(out, "|"), table.concat({
+	    "reply c", deny("<x@remote.example>"), "reply c", "skipped",
+	    deny("<x@remote.example>"), deny("<y@remote.example>"), "reply c",
+	    "skipped", "reply c", "reply c", deny("<z@remote.example>") }, "|"))
+	local function refused(qid, rcpt)
+		return L({ qid = qid, rcpt = rcpt, decision = "reject",
+		    reason = "relay_denied", code = "554", dsn = "5.7.1" })
+	end
+	local function accepted(qid, rcpt)
+		return L({ qid = qid, rcpt = rcpt, decision = "accept",
+		    reason = "local_domain" })
+	end
+	rw.check_log(name .. "/log", off, {
+	    refused(nil, "<x@remote.example>"), accepted(nil, "<u@bluemind.loc>"),
+	    refused("4Q1D", "<x@remote.example>"),
+	    refused("4Q1D", "<y@remote.example>"),
+	    accepted("4Q1D", "<v@bluemind.loc>"),
+	    refused(nil, "<z@remote.example>") })
 end
 
 rw.done()

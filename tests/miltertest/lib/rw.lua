@@ -172,8 +172,9 @@ function rw.session(ip, connect_macros, o)
 	if not mt.test_option(conn, SMFIP_NOHELO) then
 		error("SMFIP_NOHELO not negotiated")
 	end
-	if mt.test_option(conn, SMFIP_NODATA) then
-		error("SMFIP_NODATA negotiated: DATA must be answered (data.lua)")
+	if not mt.test_option(conn, SMFIP_NODATA) then
+		error("SMFIP_NODATA not negotiated: DATA must not be asked for "
+		    .. "(data.lua)")
 	end
 	local cm = {}
 	for _, v in ipairs(connect_macros or {}) do cm[#cm + 1] = v end
