@@ -169,6 +169,7 @@ test: check check-san check-valgrind all fuzz-brief fuzz-mutants bench-bins \
 	tests/miltertest/run
 	tests/sendmail/run
 	tests/integration/run
+	tests/integration/mynetworks
 	tests/integration/stop
 	tests/integration/failsafe
 	B=$(B) tests/stress/run
