@@ -113,13 +113,6 @@ netset_count(const struct netset *set)
 	return set == NULL ? 0 : set->count;
 }
 
-/* libcidr answers 0 for "yes"; this answers true. */
-static bool
-cidr_v4mapped(const CIDR *c)
-{
-	return cidr_is_v4mapped(c) == 0;
-}
-
 static bool
 fail(char *err, size_t errlen, const char *pattern, const char *why)
 {
@@ -226,18 +219,6 @@ cidr_network(const char *canon, const uint8_t want[16], struct net *n,
 	memset(n->net, 0, sizeof(n->net));
 	memcpy(n->net, na + off, len);
 	*hostbits = memcmp(a + off, na + off, len) != 0;
-	/*
-	 * ::ffff:a.b.c.d/96+n is the IPv4 network a.b.c.d/n. Clients in it
-	 * arrive as IPv4 (netaddr folds them), so store it as IPv4. A
-	 * shorter IPv6 prefix that merely covers ::ffff:0:0/96 (say ::/0)
-	 * stays IPv6, as in Postfix, and does not match IPv4 clients.
-	 */
-	if (n->fam == FAM6 && n->plen >= 96 && cidr_v4mapped(netw)) {
-		n->fam = FAM4;
-		n->plen -= 96;
-		memmove(n->net, n->net + 12, 4);
-		memset(n->net + 4, 0, 12);
-	}
 	ok = true;
 out:
 	free(a);
@@ -372,17 +353,9 @@ parse_pattern(const char *pattern, struct net *n, char *err, size_t errlen)
 		return false;
 
 	if (hostbits) {
-		/* The suggestion is written the way the admin wrote it. */
-		uint8_t nb[16] = { 0 };
-		bool v4 = strchr(addr, ':') == NULL;
-
-		if (n->fam == FAM4 && !v4) {	/* folded ::ffff: network */
-			memcpy(nb, v4mapped_prefix, 12);
-			memcpy(nb + 12, n->net, 4);
-		} else {
-			memcpy(nb, n->net, 16);
-		}
-		inet_ntop(v4 ? AF_INET : AF_INET6, nb, suggest,
+		/* n->fam is the family written (no entry changes family), so
+		 * inet_ntop() writes a mapped network as "::ffff:a.b.c.d". */
+		inet_ntop(n->fam == FAM4 ? AF_INET : AF_INET6, n->net, suggest,
 		    sizeof(suggest));
 		if (err != NULL && errlen > 0)
 			snprintf(err, errlen, "non-null host address bits in "

@@ -8,11 +8,14 @@
  * "10.0.0.1/-1" as /0 and ignores trailing garbage). Host bits set under
  * the mask are an error, as in Postfix's cidr tables.
  *
- * IPv4-mapped entries: an IPv6 pattern inside ::ffff:0:0/96 with a prefix
- * of 96 or more is stored as the IPv4 network it maps, since netaddr hands
- * mapped clients over as IPv4. A shorter IPv6 prefix (::/0, say) stays
- * IPv6 and never matches an IPv4 client; nor does an IPv4 network ever
- * match an IPv6 client.
+ * Families never mix, as in Postfix's match_hostaddr(): an IPv4 pattern
+ * matches only IPv4 clients, an IPv6 pattern only IPv6 clients. A client
+ * written ::ffff:a.b.c.d is the IPv4 client a.b.c.d (netaddr folds it, and
+ * so does netset_contains() for a hand-built address), as Postfix presents
+ * it. So an IPv6 pattern inside ::ffff:0:0/96, such as [::ffff:0:0]/96 or
+ * [::ffff:192.0.2.0]/120, is accepted but matches no client, exactly as
+ * the same line in Postfix's mynetworks; write 192.0.2.0/24 instead. Nor
+ * does ::/0 match an IPv4 client.
  *
  * Lookup cost depends on the number of distinct prefix lengths in the set
  * (at most 33 + 129), not on the number of entries.

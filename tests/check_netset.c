@@ -1,8 +1,9 @@
 /*
  * netset: every accepted pattern form, every refused one with its exact
- * message (the admin reads these), first match with exclusions, the
- * IPv4-mapped folding, a large generated set, and random overlapping
- * sets against a linear first-match scan.
+ * message (the admin reads these), first match with exclusions,
+ * IPv4-mapped entries kept apart from IPv4 clients as Postfix keeps them,
+ * a large generated set, and random overlapping sets against a linear
+ * first-match scan.
  */
 #include <arpa/inet.h>
 #include <check.h>
@@ -202,6 +203,12 @@ static const struct reject_case reject_cases[] = {
 	{ "mapped below /96", "::ffff:0.0.0.0/80",
 	    "non-null host address bits in \"::ffff:0.0.0.0/80\", perhaps you "
 	    "mean \"::/80\"" },
+	{ "mapped host bits bracketed", "[::ffff:192.0.2.1]/120",
+	    "non-null host address bits in \"[::ffff:192.0.2.1]/120\", "
+	    "perhaps you mean \"[::ffff:192.0.2.0]/120\"" },
+	{ "excluded mapped host bits", "!::ffff:192.0.2.1/120",
+	    "non-null host address bits in \"!::ffff:192.0.2.1/120\", "
+	    "perhaps you mean \"!::ffff:192.0.2.0/120\"" },
 };
 
 START_TEST(test_reject)
@@ -265,20 +272,44 @@ static const struct match_case match_cases[] = {
 	    "[::ffff:192.0.2.7]", true },
 	{ "mapped client, outside", { "192.0.2.0/24" }, "::ffff:192.0.3.7",
 	    false },
-	{ "mapped host entry, ipv4 client", { "::ffff:192.0.2.1" },
-	    "192.0.2.1", true },
-	{ "mapped host entry bracketed", { "[::ffff:192.0.2.1]" },
-	    "192.0.2.1", true },
-	{ "mapped /104 entry, ipv4 client", { "[::ffff:10.0.0.0]/104" },
-	    "10.200.3.4", true },
-	{ "mapped /104 entry, outside", { "[::ffff:10.0.0.0]/104" },
-	    "11.0.0.1", false },
-	{ "mapped /96 entry is ipv4 /0", { "::ffff:0.0.0.0/96" },
-	    "198.51.100.1", true },
+	/*
+	 * An IPv6 pattern, IPv4-mapped or not, is compared with IPv6 clients
+	 * only, as Postfix's match_hostaddr() does ("Don't bother matching
+	 * IPv4 against IPv6"); mapped clients arrive as IPv4 (netaddr folds
+	 * them, as Postfix does), so a pattern inside ::ffff:0:0/96 matches
+	 * no client. These once matched: the patterns were folded to IPv4,
+	 * and [::ffff:0:0]/96 let every IPv4 client relay where Postfix's
+	 * mynetworks lets none.
+	 */
+	{ "mapped /96 entry, ipv4 client", { "[::ffff:0:0]/96" },
+	    "192.0.2.1", false },
+	{ "mapped /96 entry, other ipv4 client", { "[::ffff:0:0]/96" },
+	    "203.0.113.7", false },
+	{ "mapped /96 entry dotted, ipv4 client", { "::ffff:0.0.0.0/96" },
+	    "198.51.100.1", false },
+	{ "mapped /96 entry, mapped client", { "[::ffff:0:0]/96" },
+	    "::ffff:203.0.113.7", false },
 	{ "mapped /96 entry, ipv6 client", { "::ffff:0.0.0.0/96" },
 	    "2001:db8::1", false },
-	{ "mapped entry, mapped client", { "[::ffff:10.0.0.0]/104" },
-	    "::ffff:10.1.2.3", true },
+	{ "mapped /120 entry, ipv4 client inside", { "[::ffff:192.0.2.0]/120" },
+	    "192.0.2.1", false },
+	{ "mapped /120 entry, ipv4 client outside",
+	    { "[::ffff:192.0.2.0]/120" }, "203.0.113.7", false },
+	{ "mapped /120 entry, mapped client", { "[::ffff:192.0.2.0]/120" },
+	    "::ffff:192.0.2.1", false },
+	{ "mapped /104 entry, ipv4 client", { "[::ffff:10.0.0.0]/104" },
+	    "10.200.3.4", false },
+	{ "mapped host entry, ipv4 client", { "::ffff:192.0.2.1" },
+	    "192.0.2.1", false },
+	{ "mapped host entry, other ipv4 client", { "::ffff:192.0.2.1" },
+	    "203.0.113.7", false },
+	{ "mapped host entry bracketed", { "[::ffff:192.0.2.1]" },
+	    "192.0.2.1", false },
+	{ "mapped host entry, mapped client", { "::ffff:192.0.2.1" },
+	    "[::ffff:192.0.2.1]", false },
+	{ "mapped entries, then the ipv4 network",
+	    { "[::ffff:0:0]/96", "::ffff:192.0.2.1", "192.0.2.0/24" },
+	    "192.0.2.1", true },
 	{ "excluded host first",
 	    { "!192.168.1.5", "192.168.1.0/24" }, "192.168.1.5", false },
 	{ "excluded host first, neighbour",
@@ -295,14 +326,15 @@ static const struct match_case match_cases[] = {
 	    { "![2001:db8::1]", "[2001:db8::]/32" }, "2001:db8::1", false },
 	{ "exclude ipv6 then allow, neighbour",
 	    { "![2001:db8::1]", "[2001:db8::]/32" }, "2001:db8::2", true },
+	/* Excluding a mapped entry excludes no IPv4 client, in Postfix too. */
 	{ "excluded mapped entry, ipv4 client",
-	    { "!::ffff:192.0.2.1", "192.0.2.0/24" }, "192.0.2.1", false },
+	    { "!::ffff:192.0.2.1", "192.0.2.0/24" }, "192.0.2.1", true },
 	{ "duplicate: first include wins",
 	    { "10.0.0.0/8", "!10.0.0.0/8" }, "10.0.0.1", true },
 	{ "duplicate: first exclude wins",
 	    { "!10.0.0.0/8", "10.0.0.0/8" }, "10.0.0.1", false },
-	{ "same network two spellings",
-	    { "!192.0.2.1", "::ffff:192.0.2.1" }, "192.0.2.1", false },
+	{ "ipv4 and mapped spellings are two networks",
+	    { "::ffff:192.0.2.1", "!192.0.2.1" }, "192.0.2.1", false },
 	{ "first of several lengths",
 	    { "10.0.0.0/8", "!10.1.0.0/16", "!10.1.1.0/24" }, "10.1.1.1",
 	    true },
@@ -334,23 +366,54 @@ START_TEST(test_match)
 }
 END_TEST
 
-/* A caller that builds a struct netaddr by hand may leave it mapped. */
+/*
+ * A caller that builds a struct netaddr by hand may leave it mapped: it
+ * is still the IPv4 client it carries, inside IPv4 networks and in no
+ * IPv6 one, IPv4-mapped patterns included (as in Postfix).
+ */
+struct unfolded_case {
+	const char	*name;
+	const char	*pattern;
+	const char	*client;	/* inet_pton(AF_INET6) text */
+	bool		want;
+};
+
+static const struct unfolded_case unfolded_cases[] = {
+	{ "ipv4 network", "192.0.2.0/24", "::ffff:192.0.2.9", true },
+	{ "ipv4 network, outside", "192.0.2.0/24", "::ffff:203.0.113.7",
+	    false },
+	{ "ipv4 /0", "0.0.0.0/0", "::ffff:203.0.113.7", true },
+	{ "ipv6 /0", "::/0", "::ffff:203.0.113.7", false },
+	{ "mapped /96", "[::ffff:0:0]/96", "::ffff:192.0.2.1", false },
+	{ "mapped /96, other client", "[::ffff:0:0]/96",
+	    "::ffff:203.0.113.7", false },
+	{ "mapped /120", "[::ffff:192.0.2.0]/120", "::ffff:192.0.2.1", false },
+	{ "mapped host", "::ffff:192.0.2.1", "::ffff:192.0.2.1", false },
+	{ "mapped host, other client", "::ffff:192.0.2.1",
+	    "::ffff:203.0.113.7", false },
+};
+
 START_TEST(test_unfolded_mapped_client)
 {
+	const struct unfolded_case *c = &unfolded_cases[_i];
 	struct netset *set = netset_new();
 	struct netaddr a;
 	char err[512];
+	bool got;
 
 	ck_assert(set != NULL);
-	ck_assert_msg(netset_add(set, "192.0.2.0/24", err, sizeof(err)), "%s",
-	    err);
+	ck_assert_msg(netset_add(set, c->pattern, err, sizeof(err)),
+	    "%s: \"%s\" refused: %s", c->name, c->pattern, err);
 	memset(&a, 0, sizeof(a));
 	a.family = AF_INET6;
-	ck_assert(inet_pton(AF_INET6, "::ffff:192.0.2.9", a.bytes) == 1);
-	ck_assert_msg(netset_contains(set, &a), "unfolded ::ffff:192.0.2.9: "
-	    "no match, want match");
+	ck_assert(inet_pton(AF_INET6, c->client, a.bytes) == 1);
+	got = netset_contains(set, &a);
+	ck_assert_msg(got == c->want, "%s: unfolded %s against \"%s\" got "
+	    "%s, want %s", c->name, c->client, c->pattern, got ? "match" :
+	    "no match", c->want ? "match" : "no match");
 	a.family = AF_UNIX;
-	ck_assert_msg(!netset_contains(set, &a), "AF_UNIX: match, want none");
+	ck_assert_msg(!netset_contains(set, &a), "%s: AF_UNIX: match, want "
+	    "none", c->name);
 	netset_free(set);
 }
 END_TEST
@@ -626,7 +689,8 @@ netset_suite(void)
 	tcase_add_loop_test(tc, test_accept, 0, NCASES(accept_cases));
 	tcase_add_loop_test(tc, test_reject, 0, NCASES(reject_cases));
 	tcase_add_loop_test(tc, test_match, 0, NCASES(match_cases));
-	tcase_add_test(tc, test_unfolded_mapped_client);
+	tcase_add_loop_test(tc, test_unfolded_mapped_client, 0,
+	    NCASES(unfolded_cases));
 	tcase_add_test(tc, test_null_and_counts);
 	suite_add_tcase(s, tc);
 

@@ -26,7 +26,7 @@ static const uint8_t ref_v4mapped[12] = {
 };
 
 struct ref_net {
-	int	fam;		/* AF_INET or AF_INET6, after folding */
+	int	fam;		/* AF_INET or AF_INET6, as written */
 	uint8_t	net[16];
 	unsigned plen;
 	bool	exclude;
@@ -50,9 +50,9 @@ ref_prefix_equal(const uint8_t *a, const uint8_t *b, unsigned plen)
  * A pattern as netset.h describes it: "!" once, then an address that
  * inet_pton() takes ("[...]" for IPv6 only; a ':' means IPv6), then
  * optionally "/" and a decimal prefix length (no sign, no leading zero,
- * at most the address width), with no bits set under the mask. An IPv6
- * pattern inside ::ffff:0:0/96 with a prefix of 96 or more is the IPv4
- * network it maps.
+ * at most the address width), with no bits set under the mask. The
+ * family is the one written: an IPv6 pattern inside ::ffff:0:0/96 stays
+ * IPv6, as in Postfix.
  */
 static inline bool
 ref_net_parse(const char *pattern, struct ref_net *r)
@@ -114,17 +114,13 @@ ref_net_parse(const char *pattern, struct ref_net *r)
 	if (memcmp(masked, bytes, 16) != 0)
 		return false;
 	memcpy(r->net, bytes, 16);
-	if (r->fam == AF_INET6 && r->plen >= 96 &&
-	    memcmp(bytes, ref_v4mapped, 12) == 0) {
-		r->fam = AF_INET;
-		r->plen -= 96;
-		memmove(r->net, bytes + 12, 4);
-		memset(r->net + 4, 0, 12);
-	}
 	return true;
 }
 
-/* First match wins; an IPv4-mapped client is its IPv4 address. */
+/*
+ * First match wins; an IPv4-mapped client is its IPv4 address; a pattern
+ * matches only clients of its own family (Postfix's match_hostaddr()).
+ */
 static inline bool
 ref_net_contains(const struct ref_net *refs, size_t n, const struct netaddr *a)
 {
