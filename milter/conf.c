@@ -32,9 +32,10 @@
  * Every value an error message quotes goes through log_show(): the file's
  * bytes must not put a control byte (a line break, a terminal escape) or
  * an 8-bit byte into the terminal of "relaywarden -n" or into syslog.
- * A value is shown up to 64 bytes, then "..."; a path up to ~290.
+ * A value, and anything read from a list file, is shown up to 64 bytes,
+ * then "..." (LOG_SHOW_MAX); a path named in the main file up to ~290.
  */
-#define SHOWN_MAX	72
+#define SHOWN_MAX	LOG_SHOW_MAX
 #define PATH_SHOWN_MAX	300
 
 struct parser;
@@ -371,7 +372,7 @@ read_list_file(struct parser *ps, const char *path, const char *file,
 		len = strcspn(s, blanks);
 		s[len] = '\0';
 		if (s[0] == '/') {
-			char nested[PATH_SHOWN_MAX];
+			char nested[SHOWN_MAX];
 
 			error_at(ps, path, lineno, "list files do not nest: "
 			    "\"%s\" must be listed in the main file",

@@ -742,6 +742,71 @@ static const struct bad_case bad_cases[] = {
 	    F ":1: mode must be enforce or monitor, not "
 	    "\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 	    "...\"\n" },
+	/*
+	 * A list file's errors may reach a terminal or the journal whose
+	 * readers could not read the file: an entry is quoted up to 64
+	 * octets, enough with FILE:LINE to find it, then "..." (the first
+	 * fields of /etc/shadow came out whole). domset and netset quote
+	 * main-file entries the same way.
+	 */
+	{ "a long bad domain in a list file is cut (a shadow line)",
+	    "local_domains = @DIR@/domains\n",
+	    { { "domains", "a.example\n"
+	    "root:$y$j9T$aaaaaaaaaaaaaaaaaaaaaa$bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
+	    "bbbbbbbb:19000:0:99999:7:::\n" }, { NULL, NULL } },
+	    "@DIR@/domains:2: local_domains: lookup table "
+	    "\"root:$y$j9T$aaaaaaaaaaaaaaaaaaaaaa$bbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
+	    "...\" is not supported: list the domains, or put them in a file "
+	    "given by absolute path\n" },
+	{ "a long bad network in a list file is cut",
+	    "my_networks = @DIR@/nets\n",
+	    { { "nets", "10.0.0.0/8\n"
+	    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+	    "secret\n" }, { NULL, NULL } },
+	    "@DIR@/nets:2: my_networks: bad network "
+	    "\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+	    "...\": not an IPv4 or IPv6 address\n" },
+	{ "a long lookup table in a list file is cut",
+	    "my_networks = @DIR@/nets\n",
+	    { { "nets", "hash:/etc/postfix/"
+	    "nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn\n" },
+	      { NULL, NULL } },
+	    "@DIR@/nets:1: my_networks: lookup table \"hash:/etc/postfix/"
+	    "nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn...\" is not "
+	    "supported: list the networks, or put them in a file given by "
+	    "absolute path\n" },
+	{ "a long nested path in a list file is cut",
+	    "local_domains = @DIR@/domains\n",
+	    { { "domains", "/etc/"
+	    "ssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssss\n" },
+	      { NULL, NULL } },
+	    "@DIR@/domains:1: list files do not nest: \"/etc/"
+	    "sssssssssssssssssssssssssssssssssssssssssssssssssssssssssss...\" "
+	    "must be listed in the main file\n" },
+	/* Escapes count in the 64: 16 escaped octets are shown. */
+	{ "a long 8-bit entry in a list file is cut",
+	    "local_domains = @DIR@/domains\n",
+	    { { "domains", "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+	    "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9!.example\n" },
+	      { NULL, NULL } },
+	    "@DIR@/domains:1: local_domains: bad domain "
+	    "\"\\xc3\\xa9\\xc3\\xa9\\xc3\\xa9\\xc3\\xa9\\xc3\\xa9\\xc3\\xa9"
+	    "\\xc3\\xa9\\xc3\\xa9...\": bad character in domain\n" },
+	{ "a long bad entry in the main file is cut too",
+	    "local_domains = a.example\n"
+	    "    zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz"
+	    "@b.example\n", { { NULL, NULL } },
+	    F ":2: local_domains: bad domain "
+	    "\"zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz"
+	    "...\": a domain, not an address\n" },
+	/* 64 octets exactly are shown whole. */
+	{ "a bad entry of 64 octets is not cut",
+	    "local_domains = @DIR@/domains\n",
+	    { { "domains", "abcdefghijabcdefghijabcdefghijabcdefghijabcdefghij"
+	    "abcdefghi@.org\n" }, { NULL, NULL } },
+	    "@DIR@/domains:1: local_domains: bad domain "
+	    "\"abcdefghijabcdefghijabcdefghijabcdefghijabcdefghij"
+	    "abcdefghi@.org\": a domain, not an address\n" },
 	{ "a list file error beside main file errors",
 	    "local_domains = @DIR@/domains\nnope = 1\n",
 	    { { "domains", "ok.example\nbad!domain OK\n" }, { NULL, NULL } },
