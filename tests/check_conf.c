@@ -1439,6 +1439,106 @@ START_TEST(test_unreadable)
 END_TEST
 
 /* ------------------------------------------------------------------ */
+/* conf_load_as(): the caller's say over the list files.               */
+
+/*
+ * The hook writes the list file "domains" when it is called, so a list
+ * file read before it would be missing; it says no when the case asks.
+ */
+struct as_user_case {
+	const char	*name;
+	const char	*conf;
+	const char	*refuse;	/* the hook's "no", or NULL for yes */
+	const char	*want_user;	/* the value it was given; NULL: not
+					 * called */
+	const char	*want;		/* errors; NULL: a policy of 2 domains */
+};
+
+static const struct as_user_case as_user_cases[] = {
+	{ "called with user, before the list files",
+	    "user = relaywarden\nlocal_domains = a.example, @DIR@/domains\n",
+	    NULL, "relaywarden", NULL },
+	{ "called with \"\" when user is unset",
+	    "local_domains = @DIR@/domains\n    a.example\n", NULL, "", NULL },
+	{ "called with \"\" when user is empty",
+	    "user =\nlocal_domains = @DIR@/domains a.example\n", NULL, "",
+	    NULL },
+	/* Its "no" is an error after every line, and no list file is read
+	 * (the one written holds a bad entry, whose error would show). */
+	{ "its no fails the load, no list file read",
+	    "user = nobody\nlocal_domains = a.example @DIR@/domains\n"
+	    "mode = warn\n", "user \"nobody\" may not", "nobody",
+	    F ":3: mode must be enforce or monitor, not \"warn\"\n"
+	    F ": user \"nobody\" may not\n" },
+	{ "a bad user value: not called, no list file read",
+	    "local_domains = @DIR@/domains\nuser = -x\n", NULL, NULL,
+	    F ":2: user \"-x\" is not a user or group name\n" },
+};
+
+struct as_user_seen {
+	const struct as_user_case *c;
+	const char	*dir;
+	char		user[64];
+	int		calls;
+};
+
+static bool
+as_user_hook(const char *user, void *arg, char *err, size_t errlen)
+{
+	struct as_user_seen *seen = arg;
+	struct tu_dir d;
+
+	snprintf(seen->user, sizeof(seen->user), "%s", user);
+	seen->calls++;
+	snprintf(d.path, sizeof(d.path), "%s", seen->dir);
+	free(tu_write(&d, "domains", seen->c->refuse != NULL ?
+	    "bad..example\n" : "b.example OK\n"));
+	if (seen->c->refuse != NULL) {
+		snprintf(err, errlen, "%s", seen->c->refuse);
+		return false;
+	}
+	return true;
+}
+
+START_TEST(test_as_user)
+{
+	const struct as_user_case *c = &as_user_cases[_i];
+	struct conf_errors errs = { NULL, 0, 0 };
+	struct as_user_seen seen = { c, NULL, "", 0 };
+	struct tu_dir d;
+	struct policy *p;
+	char *path, *joined, *want;
+
+	tu_dir_make(&d);
+	seen.dir = d.path;
+	path = tu_write(&d, MAIN, c->conf);
+	p = conf_load_as(path, &errs, as_user_hook, &seen);
+	joined = tu_errors_join(&errs);
+	want = tu_subst(c->want != NULL ? c->want : "", d.path);
+	conf_errors_free(&errs);
+	free(path);
+	tu_dir_remove(&d);
+
+	ck_assert_msg(strcmp(joined, want) == 0,
+	    "%s: errors\n got:\n%s\nwant:\n%s", c->name, joined, want);
+	ck_assert_msg(seen.calls == (c->want_user != NULL ? 1 : 0),
+	    "%s: the hook was called %d times", c->name, seen.calls);
+	ck_assert_msg(c->want_user == NULL || strcmp(seen.user,
+	    c->want_user) == 0, "%s: the hook got user \"%s\", want \"%s\"",
+	    c->name, seen.user, TU_S(c->want_user));
+	if (c->want == NULL)
+		ck_assert_msg(p != NULL && domset_count(p->local_domains) == 2 &&
+		    domset_contains(p->local_domains, "b.example"),
+		    "%s: want a policy with the list file's domain", c->name);
+	else
+		ck_assert_msg(p == NULL, "%s: got a policy, want NULL", c->name);
+	policy_free(p);
+	free(joined);
+	free(want);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
 /* The digest.                                                        */
 
 static struct policy *
@@ -1607,6 +1707,7 @@ conf_suite(void)
 	tcase_add_loop_test(tc, test_irregular, 0,
 	    (int)(sizeof(irregular_cases) / sizeof(irregular_cases[0])));
 	tcase_add_loop_test(tc, test_unreadable, 0, NCASES(unreadable_cases));
+	tcase_add_loop_test(tc, test_as_user, 0, NCASES(as_user_cases));
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("big");
