@@ -32,9 +32,10 @@
  * Every value an error message quotes goes through log_show(): the file's
  * bytes must not put a control byte (a line break, a terminal escape) or
  * an 8-bit byte into the terminal of "relaywarden -n" or into syslog.
- * A value is shown up to 64 bytes, then "..."; a path up to ~290.
+ * A value, and anything read from a list file, is shown up to 64 bytes,
+ * then "..." (LOG_SHOW_MAX); a path named in the main file up to ~290.
  */
-#define SHOWN_MAX	72
+#define SHOWN_MAX	LOG_SHOW_MAX
 #define PATH_SHOWN_MAX	300
 
 struct parser;
@@ -64,6 +65,7 @@ struct parser {
 	unsigned	*order;		/* one per error from errs->msg[first] */
 	unsigned	about;		/* second pass: the line every error is
 					 * about; 0: the error's own line */
+	bool		no_lists;	/* conf_load_as(): read no list file */
 };
 
 static int key_index(const char *name);
@@ -330,6 +332,8 @@ read_list_file(struct parser *ps, const char *path, const char *file,
 	long n;
 	FILE *fp;
 
+	if (ps->no_lists)
+		return;		/* the load fails: see conf_load_as() */
 	log_show(spath, sizeof(spath), path);
 	if ((buf = malloc(CONF_LINE_MAX + 2)) == NULL) {
 		ps->oom = true;
@@ -371,7 +375,7 @@ read_list_file(struct parser *ps, const char *path, const char *file,
 		len = strcspn(s, blanks);
 		s[len] = '\0';
 		if (s[0] == '/') {
-			char nested[PATH_SHOWN_MAX];
+			char nested[SHOWN_MAX];
 
 			error_at(ps, path, lineno, "list files do not nest: "
 			    "\"%s\" must be listed in the main file",
@@ -1012,8 +1016,33 @@ set_digest(struct policy *p, EVP_MD_CTX *sha)
 	p->digest_short[i] = '\0';
 }
 
+/* The caller's say over the list files, before any is opened. */
+static void
+before_lists(struct parser *ps, conf_user_fn *as_user, void *arg)
+{
+	int k = key_index("user");
+	const char *user = ps->settings[k].line != 0 ? ps->settings[k].value :
+	    keys[k].pub.def;
+	char why[ERR_MAX];
+
+	if (!is_account_name(user)) {
+		ps->no_lists = true;	/* set_user() reports it */
+	} else if (!as_user(user, arg, why, sizeof(why))) {
+		ps->no_lists = true;
+		ps->about = UINT_MAX;
+		error_at(ps, ps->path, 0, "%s", why);
+	}
+}
+
 struct policy *
 conf_load(const char *path, struct conf_errors *errs)
+{
+	return conf_load_as(path, errs, NULL, NULL);
+}
+
+struct policy *
+conf_load_as(const char *path, struct conf_errors *errs,
+    conf_user_fn *as_user, void *arg)
 {
 	struct parser ps;
 	char ebuf[128];
@@ -1043,6 +1072,8 @@ conf_load(const char *path, struct conf_errors *errs)
 	}
 	read_main(&ps, fp);
 	fclose(fp);
+	if (as_user != NULL)
+		before_lists(&ps, as_user, arg);
 	for (i = 0; i < NKEYS; i++) {
 		const struct setting *s = &ps.settings[i];
 
@@ -1062,7 +1093,9 @@ out:
 		free(ps.settings[i].value);
 	free(ps.settings);
 	EVP_MD_CTX_free(ps.sha);
-	if (errs->n + errs->dropped != before) {
+	/* Skipped list files always come with an error; never a policy
+	 * without them, even so. */
+	if (errs->n + errs->dropped != before || ps.no_lists) {
 		policy_free(ps.p);
 		return NULL;
 	}

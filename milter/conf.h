@@ -45,6 +45,21 @@ struct conf_key {
 };
 
 struct policy *conf_load(const char *path, struct conf_errors *errs);
+
+/*
+ * conf_load() that lets the caller choose whose rights read the list
+ * files. Once the main file is read and closed, and before any list file
+ * is opened, as_user(user, arg, err, errlen) is called once with the
+ * value of the user setting ("" when unset), and may take on that
+ * user's rights. When it returns false, no list file is read, its
+ * message is added as "FILE: message" and the load fails; a user value
+ * that is not an account name reads no list file either (the load fails
+ * on it). With as_user NULL, this is conf_load().
+ */
+typedef bool conf_user_fn(const char *user, void *arg, char *err,
+	    size_t errlen);
+struct policy *conf_load_as(const char *path, struct conf_errors *errs,
+	    conf_user_fn *as_user, void *arg);
 void	conf_errors_free(struct conf_errors *errs);
 
 /* The key table, terminated by an entry whose name is NULL. */

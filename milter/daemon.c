@@ -389,6 +389,64 @@ daemon_drop(const struct daemon_ids *ids, char *err, size_t errlen)
 	return true;
 }
 
+bool
+daemon_user_begin(const char *user, bool for_good, struct daemon_user *saved,
+    char *err, size_t errlen)
+{
+	struct daemon_ids ids;
+	char ebuf[128];
+	int n;
+
+	memset(saved, 0, sizeof(*saved));
+	if (geteuid() != 0 || user[0] == '\0')
+		return true;
+	memset(&ids, 0, sizeof(ids));
+	ids.drop = true;
+	if (!find_user(user, &ids.uid, &ids.gid, err, errlen))
+		return false;
+	if (for_good)
+		return daemon_drop(&ids, err, errlen);
+	/* Root's groups, to give back: the start goes on with them. */
+	saved->egid = getegid();
+	if ((n = getgroups(0, NULL)) < 0 ||
+	    (saved->groups = malloc(((size_t)n + 1) * sizeof(gid_t))) == NULL ||
+	    (saved->ngroups = getgroups(n, saved->groups)) < 0) {
+		snprintf(err, errlen, "cannot read root's groups: %s",
+		    errstr(errno, ebuf, sizeof(ebuf)));
+		free(saved->groups);
+		saved->groups = NULL;
+		return false;
+	}
+	saved->switched = true;	/* from here, whatever half is done */
+	if (setgroups(1, &ids.gid) != 0 || setegid(ids.gid) != 0 ||
+	    seteuid(ids.uid) != 0) {
+		snprintf(err, errlen, "cannot switch to user to read the list "
+		    "files: %s", errstr(errno, ebuf, sizeof(ebuf)));
+		return false;
+	}
+	return true;
+}
+
+bool
+daemon_user_end(struct daemon_user *saved, char *err, size_t errlen)
+{
+	char ebuf[128];
+	bool ok = true;
+
+	if (saved->switched && (seteuid(0) != 0 ||
+	    setegid(saved->egid) != 0 ||
+	    setgroups((size_t)saved->ngroups, saved->groups) != 0)) {
+		snprintf(err, errlen, "cannot switch back to root after "
+		    "reading the list files: %s", errstr(errno, ebuf,
+		    sizeof(ebuf)));
+		ok = false;
+	}
+	saved->switched = false;
+	free(saved->groups);
+	saved->groups = NULL;
+	return ok;
+}
+
 void
 daemon_memory_init(void)
 {

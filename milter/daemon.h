@@ -1,7 +1,8 @@
 /*
  * daemon - becoming a well-behaved system daemon: the directories of the
  * socket and the pid file, the pid file, detaching from the terminal,
- * dropping root for good, and giving memory back to the system.
+ * reading the list files as user, dropping root for good, and giving
+ * memory back to the system.
  *
  * Called from main() only, before any thread starts, except
  * daemon_trim_memory(). Each function that can fail returns false with
@@ -105,6 +106,31 @@ void	daemon_ready(int ready);
 
 /* setgroups/setgid/setuid to ids, and checks that root cannot come back. */
 bool	daemon_drop(const struct daemon_ids *ids, char *err, size_t errlen);
+
+/*
+ * List files are read with the rights the daemon has after the drop,
+ * so that what -n and the start accept a reload accepts too, and a
+ * file only root may read, named as a list file, shows none of itself.
+ * Started as root with a user (not ""), daemon_user_begin() takes on
+ * user's uid, its primary group and no other group, as daemon_drop()
+ * does: for good when for_good (-n and -q, which need root no more),
+ * else the effective ids only, until daemon_user_end() gives root's back
+ * (the daemon's first load: the socket and the pid file still need
+ * root). The ids are the whole process's, which is safe before any
+ * thread starts, as here. Not root, or no user: nothing to do.
+ * daemon_user_end(), called whatever begin returned, gives back and
+ * frees what begin kept; it fails only when root's ids cannot be had
+ * back.
+ */
+struct daemon_user {
+	bool	switched;	/* the effective ids were changed */
+	gid_t	egid;		/* root's, to give back */
+	int	ngroups;
+	gid_t	*groups;
+};
+bool	daemon_user_begin(const char *user, bool for_good,
+	    struct daemon_user *saved, char *err, size_t errlen);
+bool	daemon_user_end(struct daemon_user *saved, char *err, size_t errlen);
 
 /*
  * Before any thread starts: fixes malloc's mmap threshold at

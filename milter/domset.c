@@ -59,8 +59,8 @@ struct domset {
 /* The filter's 16 bits per slot are 32..64 per entry at load 1/4..1/2,
  * so about 1 miss in 30 gets past it. */
 
-/* Longest entry text shown in a message. */
-#define SHOWN_MAX	300
+/* An entry is quoted in a message up to 64 octets (see log.h). */
+#define SHOWN_MAX	LOG_SHOW_MAX
 
 struct domset *
 domset_new(void)

@@ -46,6 +46,15 @@ char	*log_escape(char *dst, size_t dstlen, const char *src);
  */
 const char *log_show(char *dst, size_t dstlen, const char *text);
 
+/*
+ * The dst size with which an error message quotes a value or an entry of
+ * the configuration or of a list file: at most 64 octets of it, then
+ * "...". With FILE:LINE that is enough to find and fix it, and it is
+ * little of a file that should not have been named: the message reaches
+ * a terminal or the journal whose readers may not read the file.
+ */
+#define LOG_SHOW_MAX	72
+
 /* One decision. NULL fields are written as "-". */
 struct log_decision {
 	const char *queue_id;	/* NULL: "NOQUEUE" */

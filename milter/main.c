@@ -43,14 +43,42 @@ usage(void)
 	exit(EX_USAGE);
 }
 
-/* Loads the file, printing every error to stderr; NULL on failure. */
+/* How the first load reads the list files (conf_load_as()). */
+struct first_load {
+	bool		for_good;	/* -n, -q: drop root for good */
+	struct daemon_user saved;
+};
+
+static bool
+lists_as_user(const char *user, void *arg, char *err, size_t errlen)
+{
+	struct first_load *fl = arg;
+
+	return daemon_user_begin(user, fl->for_good, &fl->saved, err, errlen);
+}
+
+/*
+ * The first load, printing every error to stderr; NULL on failure. The
+ * main file is read as we are (it names user), the list files as user
+ * reads them at a reload: -n and -q drop root for good first; the
+ * daemon switches its effective ids around them and is root again for
+ * the socket and the pid file (no thread runs yet: reloads come after
+ * the drop and need nothing of this).
+ */
 static struct policy *
-load_or_print(void)
+load_or_print(bool for_good)
 {
 	struct conf_errors errs = { NULL, 0, 0 };
-	struct policy *p = conf_load(conf_path, &errs);
+	struct first_load fl = { for_good, { false, 0, 0, NULL } };
+	struct policy *p = conf_load_as(conf_path, &errs, lists_as_user, &fl);
+	char err[256];
 	size_t i;
 
+	if (!daemon_user_end(&fl.saved, err, sizeof(err))) {
+		fprintf(stderr, "relaywarden: %s\n", err);
+		policy_free(p);
+		p = NULL;
+	}
 	for (i = 0; i < errs.n; i++)
 		fprintf(stderr, "%s\n", errs.msg[i]);
 	if (errs.dropped > 0)
@@ -296,7 +324,7 @@ main(int argc, char *argv[])
 	if (mode == RUN && conf_path[0] != '/' && !absolute_conf_path())
 		return EX_OSERR;
 	daemon_memory_init();	/* before the first policy is built */
-	p = load_or_print();
+	p = load_or_print(mode != RUN);
 	if (p == NULL)
 		return mode == RUN ? EX_CONFIG : 1;
 	if (mode == CHECK) {

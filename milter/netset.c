@@ -84,8 +84,9 @@ struct net {
  */
 #define CIDR_PAD	16
 
-/* Longest pattern text shown in a message; valid ones are ~52 bytes. */
-#define SHOWN_MAX	128
+/* A pattern is quoted in a message up to 64 octets (see log.h); valid
+ * ones are ~52 bytes. */
+#define SHOWN_MAX	LOG_SHOW_MAX
 
 static const uint8_t v4mapped_prefix[12] = {
 	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff

@@ -742,6 +742,71 @@ static const struct bad_case bad_cases[] = {
 	    F ":1: mode must be enforce or monitor, not "
 	    "\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 	    "...\"\n" },
+	/*
+	 * A list file's errors may reach a terminal or the journal whose
+	 * readers could not read the file: an entry is quoted up to 64
+	 * octets, enough with FILE:LINE to find it, then "..." (the first
+	 * fields of /etc/shadow came out whole). domset and netset quote
+	 * main-file entries the same way.
+	 */
+	{ "a long bad domain in a list file is cut (a shadow line)",
+	    "local_domains = @DIR@/domains\n",
+	    { { "domains", "a.example\n"
+	    "root:$y$j9T$aaaaaaaaaaaaaaaaaaaaaa$bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
+	    "bbbbbbbb:19000:0:99999:7:::\n" }, { NULL, NULL } },
+	    "@DIR@/domains:2: local_domains: lookup table "
+	    "\"root:$y$j9T$aaaaaaaaaaaaaaaaaaaaaa$bbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
+	    "...\" is not supported: list the domains, or put them in a file "
+	    "given by absolute path\n" },
+	{ "a long bad network in a list file is cut",
+	    "my_networks = @DIR@/nets\n",
+	    { { "nets", "10.0.0.0/8\n"
+	    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+	    "secret\n" }, { NULL, NULL } },
+	    "@DIR@/nets:2: my_networks: bad network "
+	    "\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+	    "...\": not an IPv4 or IPv6 address\n" },
+	{ "a long lookup table in a list file is cut",
+	    "my_networks = @DIR@/nets\n",
+	    { { "nets", "hash:/etc/postfix/"
+	    "nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn\n" },
+	      { NULL, NULL } },
+	    "@DIR@/nets:1: my_networks: lookup table \"hash:/etc/postfix/"
+	    "nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn...\" is not "
+	    "supported: list the networks, or put them in a file given by "
+	    "absolute path\n" },
+	{ "a long nested path in a list file is cut",
+	    "local_domains = @DIR@/domains\n",
+	    { { "domains", "/etc/"
+	    "ssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssss\n" },
+	      { NULL, NULL } },
+	    "@DIR@/domains:1: list files do not nest: \"/etc/"
+	    "sssssssssssssssssssssssssssssssssssssssssssssssssssssssssss...\" "
+	    "must be listed in the main file\n" },
+	/* Escapes count in the 64: 16 escaped octets are shown. */
+	{ "a long 8-bit entry in a list file is cut",
+	    "local_domains = @DIR@/domains\n",
+	    { { "domains", "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+	    "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9!.example\n" },
+	      { NULL, NULL } },
+	    "@DIR@/domains:1: local_domains: bad domain "
+	    "\"\\xc3\\xa9\\xc3\\xa9\\xc3\\xa9\\xc3\\xa9\\xc3\\xa9\\xc3\\xa9"
+	    "\\xc3\\xa9\\xc3\\xa9...\": bad character in domain\n" },
+	{ "a long bad entry in the main file is cut too",
+	    "local_domains = a.example\n"
+	    "    zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz"
+	    "@b.example\n", { { NULL, NULL } },
+	    F ":2: local_domains: bad domain "
+	    "\"zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz"
+	    "...\": a domain, not an address\n" },
+	/* 64 octets exactly are shown whole. */
+	{ "a bad entry of 64 octets is not cut",
+	    "local_domains = @DIR@/domains\n",
+	    { { "domains", "abcdefghijabcdefghijabcdefghijabcdefghijabcdefghij"
+	    "abcdefghi@.org\n" }, { NULL, NULL } },
+	    "@DIR@/domains:1: local_domains: bad domain "
+	    "\"abcdefghijabcdefghijabcdefghijabcdefghijabcdefghij"
+	    "abcdefghi@.org\": a domain, not an address\n" },
 	{ "a list file error beside main file errors",
 	    "local_domains = @DIR@/domains\nnope = 1\n",
 	    { { "domains", "ok.example\nbad!domain OK\n" }, { NULL, NULL } },
@@ -1374,6 +1439,106 @@ START_TEST(test_unreadable)
 END_TEST
 
 /* ------------------------------------------------------------------ */
+/* conf_load_as(): the caller's say over the list files.               */
+
+/*
+ * The hook writes the list file "domains" when it is called, so a list
+ * file read before it would be missing; it says no when the case asks.
+ */
+struct as_user_case {
+	const char	*name;
+	const char	*conf;
+	const char	*refuse;	/* the hook's "no", or NULL for yes */
+	const char	*want_user;	/* the value it was given; NULL: not
+					 * called */
+	const char	*want;		/* errors; NULL: a policy of 2 domains */
+};
+
+static const struct as_user_case as_user_cases[] = {
+	{ "called with user, before the list files",
+	    "user = relaywarden\nlocal_domains = a.example, @DIR@/domains\n",
+	    NULL, "relaywarden", NULL },
+	{ "called with \"\" when user is unset",
+	    "local_domains = @DIR@/domains\n    a.example\n", NULL, "", NULL },
+	{ "called with \"\" when user is empty",
+	    "user =\nlocal_domains = @DIR@/domains a.example\n", NULL, "",
+	    NULL },
+	/* Its "no" is an error after every line, and no list file is read
+	 * (the one written holds a bad entry, whose error would show). */
+	{ "its no fails the load, no list file read",
+	    "user = nobody\nlocal_domains = a.example @DIR@/domains\n"
+	    "mode = warn\n", "user \"nobody\" may not", "nobody",
+	    F ":3: mode must be enforce or monitor, not \"warn\"\n"
+	    F ": user \"nobody\" may not\n" },
+	{ "a bad user value: not called, no list file read",
+	    "local_domains = @DIR@/domains\nuser = -x\n", NULL, NULL,
+	    F ":2: user \"-x\" is not a user or group name\n" },
+};
+
+struct as_user_seen {
+	const struct as_user_case *c;
+	const char	*dir;
+	char		user[64];
+	int		calls;
+};
+
+static bool
+as_user_hook(const char *user, void *arg, char *err, size_t errlen)
+{
+	struct as_user_seen *seen = arg;
+	struct tu_dir d;
+
+	snprintf(seen->user, sizeof(seen->user), "%s", user);
+	seen->calls++;
+	snprintf(d.path, sizeof(d.path), "%s", seen->dir);
+	free(tu_write(&d, "domains", seen->c->refuse != NULL ?
+	    "bad..example\n" : "b.example OK\n"));
+	if (seen->c->refuse != NULL) {
+		snprintf(err, errlen, "%s", seen->c->refuse);
+		return false;
+	}
+	return true;
+}
+
+START_TEST(test_as_user)
+{
+	const struct as_user_case *c = &as_user_cases[_i];
+	struct conf_errors errs = { NULL, 0, 0 };
+	struct as_user_seen seen = { c, NULL, "", 0 };
+	struct tu_dir d;
+	struct policy *p;
+	char *path, *joined, *want;
+
+	tu_dir_make(&d);
+	seen.dir = d.path;
+	path = tu_write(&d, MAIN, c->conf);
+	p = conf_load_as(path, &errs, as_user_hook, &seen);
+	joined = tu_errors_join(&errs);
+	want = tu_subst(c->want != NULL ? c->want : "", d.path);
+	conf_errors_free(&errs);
+	free(path);
+	tu_dir_remove(&d);
+
+	ck_assert_msg(strcmp(joined, want) == 0,
+	    "%s: errors\n got:\n%s\nwant:\n%s", c->name, joined, want);
+	ck_assert_msg(seen.calls == (c->want_user != NULL ? 1 : 0),
+	    "%s: the hook was called %d times", c->name, seen.calls);
+	ck_assert_msg(c->want_user == NULL || strcmp(seen.user,
+	    c->want_user) == 0, "%s: the hook got user \"%s\", want \"%s\"",
+	    c->name, seen.user, TU_S(c->want_user));
+	if (c->want == NULL)
+		ck_assert_msg(p != NULL && domset_count(p->local_domains) == 2 &&
+		    domset_contains(p->local_domains, "b.example"),
+		    "%s: want a policy with the list file's domain", c->name);
+	else
+		ck_assert_msg(p == NULL, "%s: got a policy, want NULL", c->name);
+	policy_free(p);
+	free(joined);
+	free(want);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
 /* The digest.                                                        */
 
 static struct policy *
@@ -1542,6 +1707,7 @@ conf_suite(void)
 	tcase_add_loop_test(tc, test_irregular, 0,
 	    (int)(sizeof(irregular_cases) / sizeof(irregular_cases[0])));
 	tcase_add_loop_test(tc, test_unreadable, 0, NCASES(unreadable_cases));
+	tcase_add_loop_test(tc, test_as_user, 0, NCASES(as_user_cases));
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("big");
