@@ -4,13 +4,14 @@
  *
  * One thread, one epoll loop, no per-connection thread or hand-off: it
  * speaks the milter wire protocol itself and asks for the same steps as
- * relaywarden (no CONNECT, HELO, headers, end of headers, body or unknown
- * commands), answers "continue" to MAIL FROM and RCPT TO and "accept" at
- * DATA. What Postfix loses with this filter attached is the cost of the
- * milter protocol on Postfix's side (smtpd's milter client, its socket
- * and round trips) plus the least a filter process can cost; no
- * libmilter filter can do better. bench/postfix-e2e runs it as the
- * "wire" variant.
+ * relaywarden (no CONNECT, HELO, DATA, headers, end of headers, body or
+ * unknown commands) and answers each with "continue": MAIL FROM, RCPT TO
+ * and the end of message, the same traffic as relaywarden and
+ * "nullfilter -m". What Postfix loses with this filter attached is the
+ * cost of the milter protocol on Postfix's side (smtpd's and cleanup's
+ * milter client, the socket and round trips) plus the least a filter
+ * process can cost; no libmilter filter can do better. bench/postfix-e2e
+ * runs it as the "wire" variant.
  *
  *   wirefilter unix:/path/to/socket | inet:PORT@127.0.0.1
  *
@@ -113,7 +114,8 @@ packet(int fd, char cmd, const unsigned char *d, uint32_t dlen)
 		o[0] = htonl(SMFI_PROT_VERSION);
 		o[1] = 0;
 		o[2] = htonl(ntohl(o[2]) & (SMFIP_NOCONNECT | SMFIP_NOHELO |
-		    SMFIP_NOHDRS | SMFIP_NOEOH | SMFIP_NOBODY | SMFIP_NOUNKNOWN));
+		    SMFIP_NODATA | SMFIP_NOHDRS | SMFIP_NOEOH | SMFIP_NOBODY |
+		    SMFIP_NOUNKNOWN));
 		return reply(fd, SMFIC_OPTNEG, o, sizeof(o));
 	case SMFIC_MACRO:
 	case SMFIC_ABORT:
@@ -122,9 +124,7 @@ packet(int fd, char cmd, const unsigned char *d, uint32_t dlen)
 		return false;
 	case SMFIC_QUIT_NC:
 		return true;			/* a new connection follows */
-	case SMFIC_DATA:
-		return reply(fd, SMFIR_ACCEPT, "", 0);
-	default:				/* MAIL, RCPT and anything else */
+	default:		/* MAIL, RCPT, end of message, anything else */
 		return reply(fd, SMFIR_CONTINUE, "", 0);
 	}
 }
