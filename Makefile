@@ -117,9 +117,10 @@ bench-scale: $(B)/bench/scale
 	$(B)/bench/scale
 
 # smtp-source through a throw-away Postfix: alone, with relaywarden, with
-# the do-nothing filter when bench/nullfilter.c is in the tree, and with
-# the libmilter-free one (as root; BED_PORT_* and E2E_* as
-# bench/postfix-e2e says).
+# the do-nothing filter asking for the same events when
+# bench/nullfilter.c is in the tree, with the libmilter-free one (on unix
+# sockets), and relaywarden and that filter on TCP (as root; BED_PORT_*
+# and E2E_* as bench/postfix-e2e says).
 bench-postfix: all $(B)/bench/scale $(B)/bench/wirefilter \
     $(if $(wildcard bench/nullfilter.c),$(B)/bench/nullfilter)
 	B=$(B) bench/postfix-e2e
