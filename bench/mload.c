@@ -1278,9 +1278,10 @@ on_packet(struct conn *c, char cmd, const uint8_t *d, size_t len)
 		}
 		break;
 	default:
-		/* connect, helo and the message steps: our filters go on,
-		 * or accept the message at DATA (relaywarden) or at its
-		 * end. */
+		/* connect, helo and the message steps: a filter goes on,
+		 * or accepts the message at DATA or at its end (relaywarden
+		 * and the bench filters decline DATA and answer "continue"
+		 * at the end). */
 		if (c->want == RT_DATA && cmd == SMFIR_ACCEPT && len == 0) {
 			/* As Postfix: no more events for this message. */
 			c->step = S_ABORT;

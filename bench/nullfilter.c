@@ -5,19 +5,16 @@
  * SMFIS_CONTINUE, and nothing for headers, end of headers, body or DATA,
  * so libmilter negotiates those steps away by itself (no negotiate
  * callback: libmilter sets SMFIP_NOHDRS, NOEOH, NOBODY, NODATA and
- * NOUNKNOWN from the missing callbacks). Whatever relaywarden costs above
- * this is relaywarden's own.
- *
- * With -a it also registers a DATA callback that accepts the message
- * (SMFIS_ACCEPT), as relaywarden does: the same do-nothing filter
- * without the end-of-message event and the TCP stall a skipped DATA
- * brings (README, "Milter round trips").
+ * NOUNKNOWN from the missing callbacks). The end of message cannot be
+ * negotiated away: libmilter answers it "continue" itself. Whatever
+ * relaywarden costs above this is relaywarden's own.
  *
  * With -m it registers no connect and helo callbacks either, so that it
- * asks the MTA for the same events as relaywarden (MAIL FROM and RCPT
- * TO): 7 round trips for a one-message, five-recipient session, not 9.
+ * asks the MTA for the same events as relaywarden (MAIL FROM, RCPT TO,
+ * end of message): 8 round trips for a one-message, five-recipient
+ * session, not 10.
  *
- *   nullfilter [-a] [-m] unix:/path/to/socket | inet:PORT@127.0.0.1
+ *   nullfilter [-m] unix:/path/to/socket | inet:PORT@127.0.0.1
  *
  * Runs until SIGTERM/SIGINT/SIGHUP (libmilter's own signal thread).
  * A stale unix socket is removed at start.
@@ -61,13 +58,6 @@ nf_envrcpt(SMFICTX *ctx, char **argv)
 	return SMFIS_CONTINUE;
 }
 
-static sfsistat
-nf_data(SMFICTX *ctx)
-{
-	(void)ctx;
-	return SMFIS_ACCEPT;
-}
-
 static struct smfiDesc filter = {
 	.xxfi_name = "nullfilter",
 	.xxfi_version = SMFI_VERSION,
@@ -84,9 +74,7 @@ main(int argc, char *argv[])
 	const char *conn;
 
 	while (argc >= 3 && argv[1][0] == '-') {
-		if (strcmp(argv[1], "-a") == 0)
-			filter.xxfi_data = nf_data;
-		else if (strcmp(argv[1], "-m") == 0) {
+		if (strcmp(argv[1], "-m") == 0) {
 			filter.xxfi_connect = NULL;
 			filter.xxfi_helo = NULL;
 		} else
@@ -96,7 +84,7 @@ main(int argc, char *argv[])
 	}
 	conn = argc == 2 ? argv[1] : "";
 	if (strncmp(conn, "unix:", 5) != 0 && strncmp(conn, "inet:", 5) != 0) {
-		fprintf(stderr, "usage: nullfilter [-a] [-m] unix:PATH | inet:PORT@HOST\n");
+		fprintf(stderr, "usage: nullfilter [-m] unix:PATH | inet:PORT@HOST\n");
 		return EX_USAGE;
 	}
 	if (smfi_setconn((char *)conn) != MI_SUCCESS ||
