@@ -56,8 +56,9 @@ find_group(const char *group, gid_t *gid, char *err, size_t errlen)
 	char buf[4096];
 
 	if (getgrnam_r(group, &gr, buf, sizeof(buf), &grp) != 0 || grp == NULL) {
-		snprintf(err, errlen, "socket_group \"%s\" does not exist",
-		    group);
+		snprintf(err, errlen, "socket_group \"%s\" does not exist: "
+		    "set it to the group the MTA runs as (postfix for "
+		    "Postfix: is Postfix installed?)", group);
 		return false;
 	}
 	*gid = gr.gr_gid;
