@@ -56,8 +56,9 @@ find_group(const char *group, gid_t *gid, char *err, size_t errlen)
 	char buf[4096];
 
 	if (getgrnam_r(group, &gr, buf, sizeof(buf), &grp) != 0 || grp == NULL) {
-		snprintf(err, errlen, "socket_group \"%s\" does not exist",
-		    group);
+		snprintf(err, errlen, "socket_group \"%s\" does not exist: "
+		    "set it to the group the MTA runs as (postfix for "
+		    "Postfix: is Postfix installed?)", group);
 		return false;
 	}
 	*gid = gr.gr_gid;
@@ -99,32 +100,57 @@ daemon_accounts(const char *user, const char *socket_group, char *err,
 }
 
 bool
-daemon_parent_dir(const char *path, const struct daemon_ids *ids, char *err,
-    size_t errlen)
+daemon_parent_dir(const char *path, const char *fix,
+    const struct daemon_ids *ids, char *err, size_t errlen)
 {
 	char dir[4096], ebuf[128];
+	struct stat st;
 	char *slash;
+	int fd;
 
 	snprintf(dir, sizeof(dir), "%s", path);
 	slash = strrchr(dir, '/');
 	if (slash == NULL || slash == dir)
 		return true;		/* "/x": the root directory exists */
 	*slash = '\0';
-	if (mkdir(dir, 0750) != 0) {
+	if (mkdir(dir, 0700) != 0) {
 		if (errno == EEXIST)
 			return true;	/* the admin's directory: leave it */
+		if (errno == ENOENT) {
+			slash = strrchr(dir, '/');
+			snprintf(err, errlen, "cannot create directory %s: %.*s "
+			    "does not exist (only the last directory is made): %s",
+			    dir, slash == dir ? 1 : (int)(slash - dir), dir, fix);
+			return false;
+		}
 		snprintf(err, errlen, "cannot create directory %s: %s", dir,
 		    errstr(errno, ebuf, sizeof(ebuf)));
 		return false;
 	}
-	/* 0750 whatever the umask: the MTA's group must reach the socket.
-	 * The directory is new and still root's: no one can swap it. */
-	if (chmod(dir, 0750) != 0 ||
-	    (geteuid() == 0 && chown(dir, ids->uid, ids->socket_gid) != 0)) {
-		snprintf(err, errlen, "cannot set up directory %s: %s", dir,
-		    errstr(errno, ebuf, sizeof(ebuf)));
+	/*
+	 * Set up through a descriptor, never by path: a user who may write
+	 * to the parent could put a symbolic link in the new directory's
+	 * place between mkdir() and a chown() by path, and have root give
+	 * them a file of their choice. O_NOFOLLOW refuses a link, the owner
+	 * check any directory but the one just made (still root's). 0750
+	 * whatever the umask: the MTA's group must reach the socket.
+	 */
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) != 0 || st.st_uid != geteuid()) {
+		snprintf(err, errlen, "directory %s was replaced while it was "
+		    "made: check who may write to its parent", dir);
+		if (fd >= 0)
+			close(fd);
 		return false;
 	}
+	if (fchmod(fd, 0750) != 0 ||
+	    (geteuid() == 0 && fchown(fd, ids->uid, ids->socket_gid) != 0)) {
+		snprintf(err, errlen, "cannot set up directory %s: %s", dir,
+		    errstr(errno, ebuf, sizeof(ebuf)));
+		close(fd);
+		return false;
+	}
+	close(fd);
 	return true;
 }
 

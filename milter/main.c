@@ -214,11 +214,14 @@ start_daemon(const struct policy *p, bool foreground, const char **unix_path,
 	if (!daemon_check_running(p->pid_file, err, sizeof(err)))
 		return fail(err);
 	*unix_path = unix_socket_path(p->milter_socket);
-	if (*unix_path != NULL &&
-	    !daemon_parent_dir(*unix_path, &ids, err, sizeof(err)))
+	if (*unix_path != NULL && !daemon_parent_dir(*unix_path,
+	    "a socket for Postfix belongs in its queue directory (postconf -h "
+	    "queue_directory): install Postfix first, or set milter_socket to "
+	    "another path", &ids, err, sizeof(err)))
 		return fail(err);
-	if (p->pid_file[0] != '\0' &&
-	    !daemon_parent_dir(p->pid_file, &ids, err, sizeof(err)))
+	if (p->pid_file[0] != '\0' && !daemon_parent_dir(p->pid_file,
+	    "create it, or set pid_file to another path", &ids, err,
+	    sizeof(err)))
 		return fail(err);
 	if (*unix_path == NULL) {
 		if (!glue_open(p->milter_socket, err, sizeof(err)))

@@ -365,14 +365,14 @@ START_TEST(test_shipped)
 	conf_errors_free(&errs);
 	ck_assert_msg(p != NULL, "conf/relaywarden.conf refused:\n%s", joined);
 	dump(p, got, sizeof(got));
-	ck_assert_msg(strcmp(got, "socket=inet:8899@127.0.0.1 domains=1 "
-	    "networks=2 listeners=25/smtp,465/submission,587/submission "
+	ck_assert_msg(strcmp(got, "socket=unix:/var/spool/postfix/relaywarden/"
+	    "relaywarden.sock domains=1 networks=2 listeners=25/smtp,465/submission,587/submission "
 	    "require_tls=yes unknown=smtp mode=enforce facility=mail "
 	    "ident=relaywarden log_accepts=yes") == 0,
 	    "conf/relaywarden.conf: got %s", got);
 	dump_daemon(p, got, sizeof(got));
 	ck_assert_msg(strcmp(got, "user=relaywarden run_as_root=no "
-	    "pid_file=/run/relaywarden/relaywarden.pid socket_group= "
+	    "pid_file=/run/relaywarden/relaywarden.pid socket_group=postfix "
 	    "socket_mode=0660") == 0, "conf/relaywarden.conf: got %s", got);
 	free(joined);
 	policy_free(p);
