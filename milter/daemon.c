@@ -20,12 +20,6 @@
 
 #include "daemon.h"
 
-static const char *
-errstr(int err, char *buf, size_t len)
-{
-	return strerror_r(err, buf, len);
-}
-
 /* The unprivileged account user names, or false with a message. */
 static bool
 find_user(const char *user, uid_t *uid, gid_t *gid, char *err, size_t errlen)
@@ -124,7 +118,7 @@ daemon_parent_dir(const char *path, const char *fix,
 			return false;
 		}
 		snprintf(err, errlen, "cannot create directory %s: %s", dir,
-		    errstr(errno, ebuf, sizeof(ebuf)));
+		    strerror_r(errno, ebuf, sizeof(ebuf)));
 		return false;
 	}
 	/*
@@ -146,7 +140,7 @@ daemon_parent_dir(const char *path, const char *fix,
 	if (fchmod(fd, 0750) != 0 ||
 	    (geteuid() == 0 && fchown(fd, ids->uid, ids->socket_gid) != 0)) {
 		snprintf(err, errlen, "cannot set up directory %s: %s", dir,
-		    errstr(errno, ebuf, sizeof(ebuf)));
+		    strerror_r(errno, ebuf, sizeof(ebuf)));
 		close(fd);
 		return false;
 	}
@@ -235,7 +229,7 @@ daemon_socket_begin(const struct daemon_ids *ids, unsigned mode,
 		return true;
 	if (setegid(ids->socket_gid) != 0 || seteuid(ids->uid) != 0) {
 		snprintf(err, errlen, "cannot switch to user and socket_group to "
-		    "create the socket: %s", errstr(errno, ebuf, sizeof(ebuf)));
+		    "create the socket: %s", strerror_r(errno, ebuf, sizeof(ebuf)));
 		saved->switched = true;	/* whatever half was done */
 		daemon_socket_end(saved);
 		return false;
@@ -288,7 +282,7 @@ daemon_socket_group(const char *path, const struct daemon_ids *ids,
 		return true;
 	if (chown(path, (uid_t)-1, ids->socket_gid) != 0) {
 		snprintf(err, errlen, "cannot give socket %s its group: %s",
-		    path, errstr(errno, ebuf, sizeof(ebuf)));
+		    path, strerror_r(errno, ebuf, sizeof(ebuf)));
 		return false;
 	}
 	return true;
@@ -310,7 +304,7 @@ daemon_pidfile(const char *path, char *err, size_t errlen)
 	    O_CLOEXEC, 0644);
 	if (fd < 0) {
 		snprintf(err, errlen, "cannot write pid file %s: %s", path,
-		    errstr(errno, ebuf, sizeof(ebuf)));
+		    strerror_r(errno, ebuf, sizeof(ebuf)));
 		return false;
 	}
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_nlink != 1) {
@@ -322,7 +316,7 @@ daemon_pidfile(const char *path, char *err, size_t errlen)
 	n = snprintf(buf, sizeof(buf), "%ld\n", (long)getpid());
 	if (ftruncate(fd, 0) != 0 || write(fd, buf, (size_t)n) != n) {
 		snprintf(err, errlen, "cannot write pid file %s: %s", path,
-		    errstr(errno, ebuf, sizeof(ebuf)));
+		    strerror_r(errno, ebuf, sizeof(ebuf)));
 		close(fd);
 		return false;
 	}
@@ -339,12 +333,12 @@ daemon_detach(int *ready, char *err, size_t errlen)
 	pid_t pid;
 
 	if (pipe2(fds, O_CLOEXEC) != 0) {
-		snprintf(err, errlen, "pipe: %s", errstr(errno, ebuf,
+		snprintf(err, errlen, "pipe: %s", strerror_r(errno, ebuf,
 		    sizeof(ebuf)));
 		return false;
 	}
 	if ((pid = fork()) < 0) {
-		snprintf(err, errlen, "fork: %s", errstr(errno, ebuf,
+		snprintf(err, errlen, "fork: %s", strerror_r(errno, ebuf,
 		    sizeof(ebuf)));
 		close(fds[0]);
 		close(fds[1]);
@@ -367,7 +361,7 @@ daemon_detach(int *ready, char *err, size_t errlen)
 	*ready = fds[1];
 	(void)setsid();
 	if (chdir("/") != 0) {
-		snprintf(err, errlen, "chdir /: %s", errstr(errno, ebuf,
+		snprintf(err, errlen, "chdir /: %s", strerror_r(errno, ebuf,
 		    sizeof(ebuf)));
 		return false;
 	}
@@ -404,7 +398,7 @@ daemon_drop(const struct daemon_ids *ids, char *err, size_t errlen)
 	if (setgroups(1, &ids->gid) != 0 || setgid(ids->gid) != 0 ||
 	    setuid(ids->uid) != 0) {
 		snprintf(err, errlen, "cannot drop privileges: %s",
-		    errstr(errno, ebuf, sizeof(ebuf)));
+		    strerror_r(errno, ebuf, sizeof(ebuf)));
 		return false;
 	}
 	if (setuid(0) == 0 || geteuid() == 0) {
@@ -438,7 +432,7 @@ daemon_user_begin(const char *user, bool for_good, struct daemon_user *saved,
 	    (saved->groups = malloc(((size_t)n + 1) * sizeof(gid_t))) == NULL ||
 	    (saved->ngroups = getgroups(n, saved->groups)) < 0) {
 		snprintf(err, errlen, "cannot read root's groups: %s",
-		    errstr(errno, ebuf, sizeof(ebuf)));
+		    strerror_r(errno, ebuf, sizeof(ebuf)));
 		free(saved->groups);
 		saved->groups = NULL;
 		return false;
@@ -447,7 +441,7 @@ daemon_user_begin(const char *user, bool for_good, struct daemon_user *saved,
 	if (setgroups(1, &ids.gid) != 0 || setegid(ids.gid) != 0 ||
 	    seteuid(ids.uid) != 0) {
 		snprintf(err, errlen, "cannot switch to user to read the list "
-		    "files: %s", errstr(errno, ebuf, sizeof(ebuf)));
+		    "files: %s", strerror_r(errno, ebuf, sizeof(ebuf)));
 		return false;
 	}
 	return true;
@@ -463,7 +457,7 @@ daemon_user_end(struct daemon_user *saved, char *err, size_t errlen)
 	    setegid(saved->egid) != 0 ||
 	    setgroups((size_t)saved->ngroups, saved->groups) != 0)) {
 		snprintf(err, errlen, "cannot switch back to root after "
-		    "reading the list files: %s", errstr(errno, ebuf,
+		    "reading the list files: %s", strerror_r(errno, ebuf,
 		    sizeof(ebuf)));
 		ok = false;
 	}

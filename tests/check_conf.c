@@ -47,8 +47,9 @@ facility_name(int f)
 }
 
 static void
-dump(const struct policy *p, char *buf, size_t len)
+dump(const struct config *c, char *buf, size_t len)
 {
+	const struct policy *p = c->policy;
 	static const char *const unknown[] = {
 		[UNKNOWN_AS_SMTP] = "smtp", [UNKNOWN_AS_SUBMISSION] = "submission",
 		[UNKNOWN_TEMPFAIL] = "tempfail",
@@ -70,18 +71,18 @@ dump(const struct policy *p, char *buf, size_t len)
 	}
 	snprintf(buf, len, "socket=%s domains=%zu networks=%zu listeners=%s "
 	    "require_tls=%s unknown=%s mode=%s facility=%s ident=%s "
-	    "log_accepts=%s", TU_S(p->milter_socket),
+	    "log_accepts=%s", TU_S(c->milter_socket),
 	    domset_count(p->local_domains), netset_count(p->my_networks), lst,
 	    p->submission_require_tls ? "yes" : "no",
 	    unknown[p->unknown_listener],
 	    p->mode == MODE_MONITOR ? "monitor" : "enforce",
-	    facility_name(p->syslog_facility), TU_S(p->syslog_ident),
-	    p->log_accepts ? "yes" : "no");
+	    facility_name(c->syslog_facility), TU_S(c->syslog_ident),
+	    c->log_accepts ? "yes" : "no");
 }
 
 /* The keys only the daemon's start-up reads. */
 static void
-dump_daemon(const struct policy *p, char *buf, size_t len)
+dump_daemon(const struct config *p, char *buf, size_t len)
 {
 	snprintf(buf, len, "user=%s run_as_root=%s pid_file=%s "
 	    "socket_group=%s socket_mode=%04o", TU_S(p->user),
@@ -99,7 +100,7 @@ dump_daemon(const struct policy *p, char *buf, size_t len)
 
 /* Checks each blank-separated word of probes against the lists. */
 static void
-probe(const char *name, const struct policy *p, const char *probes,
+probe(const char *name, const struct config *c, const char *probes,
     bool domains, bool want)
 {
 	char *copy = strdup(probes), *w, *save = NULL;
@@ -110,13 +111,13 @@ probe(const char *name, const struct policy *p, const char *probes,
 		bool got;
 
 		if (domains) {
-			got = domset_contains(p->local_domains, w);
+			got = domset_contains(c->policy->local_domains, w);
 		} else {
 			struct netaddr a;
 
 			ck_assert_msg(netaddr_parse(w, &a), "%s: bad probe %s",
 			    name, w);
-			got = netset_contains(p->my_networks, &a);
+			got = netset_contains(c->policy->my_networks, &a);
 		}
 		ck_assert_msg(got == want, "%s: %s %s: got %s, want %s", name,
 		    domains ? "local_domains" : "my_networks", w,
@@ -325,7 +326,7 @@ START_TEST(test_good)
 	const struct good_case *c = &good_cases[_i];
 	struct conf_errors errs = { NULL, 0, 0 };
 	struct tu_dir d;
-	struct policy *p;
+	struct config *p;
 	char *path, *joined, got[2048];
 
 	tu_dir_make(&d);
@@ -351,7 +352,7 @@ START_TEST(test_good)
 	probe(c->name, p, c->net_in, false, true);
 	probe(c->name, p, c->net_out, false, false);
 	free(joined);
-	policy_free(p);
+	config_free(p);
 }
 END_TEST
 
@@ -359,7 +360,7 @@ END_TEST
 START_TEST(test_shipped)
 {
 	struct conf_errors errs = { NULL, 0, 0 };
-	struct policy *p = conf_load("../conf/relaywarden.conf", &errs);
+	struct config *p = conf_load("../conf/relaywarden.conf", &errs);
 	char *joined = tu_errors_join(&errs), got[2048];
 
 	conf_errors_free(&errs);
@@ -375,7 +376,7 @@ START_TEST(test_shipped)
 	    "pid_file=/run/relaywarden/relaywarden.pid socket_group=postfix "
 	    "socket_mode=0660") == 0, "conf/relaywarden.conf: got %s", got);
 	free(joined);
-	policy_free(p);
+	config_free(p);
 }
 END_TEST
 
@@ -820,7 +821,7 @@ START_TEST(test_bad)
 	const struct bad_case *c = &bad_cases[_i];
 	struct conf_errors errs = { NULL, 0, 0 };
 	struct tu_dir d;
-	struct policy *p;
+	struct config *p;
 	char *path, *joined, *want;
 
 	tu_dir_make(&d);
@@ -861,7 +862,7 @@ START_TEST(test_bad_list_refuses_all)
 	};
 	struct conf_errors errs = { NULL, 0, 0 };
 	struct tu_dir d;
-	struct policy *p;
+	struct config *p;
 	char *path;
 
 	tu_dir_make(&d);
@@ -901,7 +902,7 @@ START_TEST(test_long_line)
 	const struct long_case *c = &long_cases[_i];
 	struct conf_errors errs = { NULL, 0, 0 };
 	struct tu_dir d;
-	struct policy *p;
+	struct config *p;
 	char *text, *path, *joined, *want, *lpath;
 	size_t o;
 
@@ -940,14 +941,14 @@ START_TEST(test_long_line)
 	ck_assert_msg((p != NULL) == c->ok, "%s: got %s, want %s", c->name,
 	    p ? "a policy" : "NULL", c->ok ? "a policy" : "NULL");
 	if (p != NULL && !c->list)
-		ck_assert_msg(p->mode == MODE_MONITOR && p->syslog_ident != NULL &&
+		ck_assert_msg(p->policy->mode == MODE_MONITOR && p->syslog_ident != NULL &&
 		    strcmp(p->syslog_ident, "rw") == 0,
 		    "%s: the settings around the long line were lost", c->name);
 	if (p != NULL && c->list)
-		ck_assert_msg(domset_count(p->local_domains) == 1 &&
-		    domset_contains(p->local_domains, "a.example"),
+		ck_assert_msg(domset_count(p->policy->local_domains) == 1 &&
+		    domset_contains(p->policy->local_domains, "a.example"),
 		    "%s: the long list line was not read", c->name);
-	policy_free(p);
+	config_free(p);
 	free(joined);
 	free(want);
 	free(text);
@@ -959,7 +960,7 @@ START_TEST(test_long_setting)
 {
 	struct conf_errors errs = { NULL, 0, 0 };
 	struct tu_dir d;
-	struct policy *p;
+	struct config *p;
 	char *text, *path, *joined, *want;
 	size_t o = 0, i;
 
@@ -998,7 +999,7 @@ START_TEST(test_too_many_errors)
 {
 	struct conf_errors errs = { NULL, 0, 0 };
 	struct tu_dir d;
-	struct policy *p;
+	struct config *p;
 	char *text, *path, *want, *joined;
 	size_t o = 0, w = 0, i, n = CONF_ERRORS_MAX + 7;
 
@@ -1039,7 +1040,7 @@ START_TEST(test_errors_append)
 {
 	struct conf_errors errs = { NULL, 0, 0 };
 	struct tu_dir d;
-	struct policy *p1, *p2, *p3;
+	struct config *p1, *p2, *p3;
 	char *bad, *good, *joined, *want;
 
 	tu_dir_make(&d);
@@ -1061,7 +1062,7 @@ START_TEST(test_errors_append)
 	    p2 ? "policy" : "NULL", p3 ? "policy" : "NULL");
 	ck_assert_msg(strcmp(joined, want) == 0,
 	    "errors:\n got:\n%s\nwant:\n%s", joined, want);
-	policy_free(p2);
+	config_free(p2);
 	free(joined);
 	free(want);
 }
@@ -1071,7 +1072,7 @@ START_TEST(test_missing_file)
 {
 	struct conf_errors errs = { NULL, 0, 0 };
 	struct tu_dir d;
-	struct policy *p;
+	struct config *p;
 	char *path, *joined, *want;
 
 	tu_dir_make(&d);
@@ -1121,7 +1122,7 @@ START_TEST(test_irregular)
 	const struct irregular_case *c = &irregular_cases[_i];
 	struct conf_errors errs = { NULL, 0, 0 };
 	struct tu_dir d;
-	struct policy *p;
+	struct config *p;
 	char *fifo, *path, *joined, *want;
 
 	tu_dir_make(&d);
@@ -1210,7 +1211,7 @@ START_TEST(test_big_lists)
 	};
 	struct conf_errors errs = { NULL, 0, 0 };
 	struct tu_dir d;
-	struct policy *p;
+	struct config *p;
 	struct netaddr a;
 	char *path, *joined;
 	size_t i;
@@ -1225,23 +1226,23 @@ START_TEST(test_big_lists)
 	free(path);
 	tu_dir_remove(&d);
 	ck_assert_msg(p != NULL && joined[0] == '\0', "refused:\n%s", joined);
-	ck_assert_msg(domset_count(p->local_domains) == BIG + 1 &&
-	    netset_count(p->my_networks) == BIG + 1,
+	ck_assert_msg(domset_count(p->policy->local_domains) == BIG + 1 &&
+	    netset_count(p->policy->my_networks) == BIG + 1,
 	    "got %zu domains and %zu networks, want %d of each",
-	    domset_count(p->local_domains), netset_count(p->my_networks),
+	    domset_count(p->policy->local_domains), netset_count(p->policy->my_networks),
 	    BIG + 1);
 	for (i = 0; i < sizeof(dprobes) / sizeof(dprobes[0]); i++)
-		ck_assert_msg(domset_contains(p->local_domains,
+		ck_assert_msg(domset_contains(p->policy->local_domains,
 		    dprobes[i].domain) == dprobes[i].want, "%s: got %d, want %d",
 		    dprobes[i].domain, !dprobes[i].want, dprobes[i].want);
 	for (i = 0; i < sizeof(nprobes) / sizeof(nprobes[0]); i++) {
 		ck_assert(netaddr_parse(nprobes[i].client, &a));
-		ck_assert_msg(netset_contains(p->my_networks, &a) ==
+		ck_assert_msg(netset_contains(p->policy->my_networks, &a) ==
 		    nprobes[i].want, "%s: got %d, want %d", nprobes[i].client,
 		    !nprobes[i].want, nprobes[i].want);
 	}
 	free(joined);
-	policy_free(p);
+	config_free(p);
 }
 END_TEST
 
@@ -1251,7 +1252,7 @@ START_TEST(test_big_one_bad)
 {
 	struct conf_errors errs = { NULL, 0, 0 };
 	struct tu_dir d;
-	struct policy *p;
+	struct config *p;
 	char *path, *joined, *want;
 
 	tu_dir_make(&d);
@@ -1278,7 +1279,7 @@ START_TEST(test_big_all_bad)
 {
 	struct conf_errors errs = { NULL, 0, 0 };
 	struct tu_dir d;
-	struct policy *p;
+	struct config *p;
 	char *path, *want_first, *want_last;
 	FILE *fp;
 	unsigned i;
@@ -1319,7 +1320,7 @@ START_TEST(test_big_inline)
 {
 	struct conf_errors errs = { NULL, 0, 0 };
 	struct tu_dir d;
-	struct policy *p;
+	struct config *p;
 	char *path, *joined, *want;
 	FILE *fp;
 	unsigned i;
@@ -1371,7 +1372,7 @@ load_unprivileged(const char *path)
 	ck_assert(pipe(fd) == 0);
 	ck_assert((pid = fork()) >= 0);
 	if (pid == 0) {
-		struct policy *p;
+		struct config *p;
 
 		close(fd[0]);
 		if (geteuid() == 0 && (setgroups(0, NULL) != 0 ||
@@ -1506,7 +1507,7 @@ START_TEST(test_as_user)
 	struct conf_errors errs = { NULL, 0, 0 };
 	struct as_user_seen seen = { c, NULL, "", 0 };
 	struct tu_dir d;
-	struct policy *p;
+	struct config *p;
 	char *path, *joined, *want;
 
 	tu_dir_make(&d);
@@ -1527,12 +1528,12 @@ START_TEST(test_as_user)
 	    c->want_user) == 0, "%s: the hook got user \"%s\", want \"%s\"",
 	    c->name, seen.user, TU_S(c->want_user));
 	if (c->want == NULL)
-		ck_assert_msg(p != NULL && domset_count(p->local_domains) == 2 &&
-		    domset_contains(p->local_domains, "b.example"),
+		ck_assert_msg(p != NULL && domset_count(p->policy->local_domains) == 2 &&
+		    domset_contains(p->policy->local_domains, "b.example"),
 		    "%s: want a policy with the list file's domain", c->name);
 	else
 		ck_assert_msg(p == NULL, "%s: got a policy, want NULL", c->name);
-	policy_free(p);
+	config_free(p);
 	free(joined);
 	free(want);
 }
@@ -1541,11 +1542,11 @@ END_TEST
 /* ------------------------------------------------------------------ */
 /* The digest.                                                        */
 
-static struct policy *
+static struct config *
 load_in(const struct tu_dir *d, const char *text)
 {
 	struct conf_errors errs = { NULL, 0, 0 };
-	struct policy *p;
+	struct config *p;
 	char *path = tu_write(d, MAIN, text), *joined;
 
 	p = conf_load(path, &errs);
@@ -1569,23 +1570,20 @@ START_TEST(test_digest_known)
 		    "838339d061eafb7c4355374f" },
 	};
 	struct tu_dir d;
-	size_t i, j;
+	size_t i;
 
 	tu_dir_make(&d);
 	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
-		struct policy *p = load_in(&d, known[i].text);
-		char hex[65];
+		struct config *p = load_in(&d, known[i].text);
 
-		for (j = 0; j < 32; j++)
-			sprintf(hex + 2 * j, "%02x", p->digest[j]);
-		ck_assert_msg(strcmp(hex, known[i].hex) == 0,
-		    "\"%s\": digest got %s, want %s", known[i].text, hex,
+		ck_assert_msg(strcmp(p->digest, known[i].hex) == 0,
+		    "\"%s\": digest got %s, want %s", known[i].text, p->digest,
 		    known[i].hex);
 		ck_assert_msg(strlen(p->digest_short) == 12 &&
 		    strncmp(p->digest_short, known[i].hex, 12) == 0,
 		    "\"%s\": short digest got %s, want %.12s", known[i].text,
 		    p->digest_short, known[i].hex);
-		policy_free(p);
+		config_free(p);
 	}
 	tu_dir_remove(&d);
 }
@@ -1595,7 +1593,7 @@ START_TEST(test_digest_changes)
 {
 	static const char conf[] = "local_domains = @DIR@/domains\n";
 	struct tu_dir d;
-	struct policy *a, *b, *c, *e;
+	struct config *a, *b, *c, *e;
 
 	tu_dir_make(&d);
 	free(tu_write(&d, "domains", "a.example OK\n"));
@@ -1608,19 +1606,19 @@ START_TEST(test_digest_changes)
 	    "local_domains = @DIR@/domains\n");
 	tu_dir_remove(&d);
 
-	ck_assert_msg(memcmp(a->digest, b->digest, 32) == 0 &&
+	ck_assert_msg(strcmp(a->digest, b->digest) == 0 &&
 	    strcmp(a->digest_short, b->digest_short) == 0,
 	    "same files: digests %s and %s differ", a->digest_short,
 	    b->digest_short);
-	ck_assert_msg(memcmp(a->digest, c->digest, 32) != 0 &&
+	ck_assert_msg(strcmp(a->digest, c->digest) != 0 &&
 	    strcmp(a->digest_short, c->digest_short) != 0,
 	    "list file changed: digest stayed %s", a->digest_short);
-	ck_assert_msg(memcmp(a->digest, e->digest, 32) != 0,
+	ck_assert_msg(strcmp(a->digest, e->digest) != 0,
 	    "main file changed: digest stayed %s", a->digest_short);
-	policy_free(a);
-	policy_free(b);
-	policy_free(c);
-	policy_free(e);
+	config_free(a);
+	config_free(b);
+	config_free(c);
+	config_free(e);
 }
 END_TEST
 
@@ -1641,7 +1639,7 @@ START_TEST(test_keys)
 	size_t n, i, j, seen;
 
 	for (n = 0; k[n].name != NULL; n++) {
-		ck_assert_msg(k[n].type != NULL && k[n].type[0] != '\0' &&
+		ck_assert_msg(strcmp(conf_type_name(k[n].type), "?") != 0 &&
 		    k[n].def != NULL && k[n].help != NULL &&
 		    k[n].help[0] != '\0',
 		    "key %s: type, default or help missing", k[n].name);
@@ -1666,7 +1664,7 @@ START_TEST(test_keys_defaults_parse)
 {
 	const struct conf_key *k = conf_keys();
 	char text[4096] = "", got[2048];
-	struct policy *p;
+	struct config *p;
 	size_t i;
 
 	for (i = 0; k[i].name != NULL; i++) {
@@ -1675,14 +1673,155 @@ START_TEST(test_keys_defaults_parse)
 		strcat(text, k[i].def);
 		strcat(text, "\n");
 	}
-	p = tu_policy(text);
+	p = tu_config(text);
 	dump(p, got, sizeof(got));
 	ck_assert_msg(strcmp(got, DEFAULTS) == 0,
 	    "defaults written out:\n got %s\nwant %s", got, DEFAULTS);
 	dump_daemon(p, got, sizeof(got));
 	ck_assert_msg(strcmp(got, DAEMON_DEFAULTS) == 0,
 	    "defaults written out:\n got %s\nwant %s", got, DAEMON_DEFAULTS);
-	policy_free(p);
+	config_free(p);
+}
+END_TEST
+
+/* syslog_facility's words, in any case, and nothing else. */
+struct fac_case {
+	const char	*name;
+	int		want;	/* -1: refused */
+};
+
+static const struct fac_case fac_cases[] = {
+	{ "mail", LOG_MAIL },
+	{ "daemon", LOG_DAEMON },
+	{ "user", LOG_USER },
+	{ "local0", LOG_LOCAL0 },
+	{ "local1", LOG_LOCAL1 },
+	{ "local2", LOG_LOCAL2 },
+	{ "local3", LOG_LOCAL3 },
+	{ "local4", LOG_LOCAL4 },
+	{ "local5", LOG_LOCAL5 },
+	{ "local6", LOG_LOCAL6 },
+	{ "local7", LOG_LOCAL7 },
+	{ "MAIL", LOG_MAIL },
+	{ "Local3", LOG_LOCAL3 },
+	{ "local8", -1 },
+	{ "auth", -1 },
+	{ "kern", -1 },
+	{ "mai", -1 },
+	{ "mailx", -1 },
+	{ "mail,", -1 },
+};
+
+START_TEST(test_facility)
+{
+	const struct fac_case *c = &fac_cases[_i];
+	struct conf_errors errs = { NULL, 0, 0 };
+	char text[64], want[160];
+	struct config *cf;
+
+	snprintf(text, sizeof(text), "syslog_facility = %s\n", c->name);
+	cf = conf_load_text(MAIN, text, strlen(text), &errs, NULL, NULL);
+	if (c->want >= 0) {
+		ck_assert_msg(cf != NULL && errs.n == 0 &&
+		    cf->syslog_facility == c->want, "\"%s\": got %d, want %d",
+		    c->name, cf != NULL ? cf->syslog_facility : -1, c->want);
+	} else {
+		snprintf(want, sizeof(want), MAIN ":1: syslog_facility must be "
+		    "mail, daemon, user or local0 to local7, not \"%s\"",
+		    c->name);
+		ck_assert_msg(cf == NULL && errs.n == 1 &&
+		    strcmp(errs.msg[0], want) == 0, "\"%s\": got %s, want %s",
+		    c->name, errs.n > 0 ? errs.msg[0] : "no error", want);
+	}
+	config_free(cf);
+	conf_errors_free(&errs);
+}
+END_TEST
+
+/* -n: the settings the file makes, sorted, in their effective form; -a:
+ * every key. */
+START_TEST(test_print)
+{
+	static const char text[] = "mode = Monitor\n"
+	    "local_domains = a.example,\n"
+	    "   # a comment between continuation lines\n"
+	    "   b.example\n"
+	    "socket_mode = 660\n"
+	    "log_accepts = NO\n";
+	struct conf_errors errs = { NULL, 0, 0 };
+	const struct conf_key *k;
+	struct config *c;
+	char *out = NULL;
+	size_t len = 0, lines = 0, nkeys = 0, i;
+	FILE *fp;
+
+	c = conf_load_text(MAIN, text, strlen(text), &errs, NULL, NULL);
+	ck_assert_msg(c != NULL, "refused: %s", errs.n ? errs.msg[0] : "?");
+	fp = open_memstream(&out, &len);
+	conf_print(fp, c, false);
+	fclose(fp);
+	ck_assert_msg(strcmp(out, "local_domains = a.example, b.example\n"
+	    "log_accepts = no\nmode = monitor\nsocket_mode = 0660\n") == 0,
+	    "-n printed:\n%s", out);
+	free(out);
+	fp = open_memstream(&out, &len);
+	conf_print(fp, c, true);
+	fclose(fp);
+	for (i = 0; out[i] != '\0'; i++)
+		lines += out[i] == '\n';
+	for (k = conf_keys(); k->name != NULL; k++)
+		nkeys++;
+	ck_assert_msg(lines == nkeys &&
+	    strstr(out, "\nmilter_socket = inet:8899@127.0.0.1\n") != NULL &&
+	    strncmp(out, "local_domains = ", 16) == 0,
+	    "-n -a printed:\n%s", out);
+	free(out);
+	config_free(c);
+	conf_errors_free(&errs);
+}
+END_TEST
+
+struct changed_log {
+	char	lines[512];
+};
+
+static void
+log_changed(const char *name, const char *running, const char *in_file,
+    void *arg)
+{
+	struct changed_log *l = arg;
+	size_t n = strlen(l->lines);
+
+	snprintf(l->lines + n, sizeof(l->lines) - n, "%s %s->%s;", name,
+	    running, in_file);
+}
+
+/* A reload keeps what only the start reads, and says so once per key;
+ * the rest comes from the file. */
+START_TEST(test_keep_start_keys)
+{
+	static const char a[] = "syslog_ident = first\nsocket_mode = 0660\n"
+	    "log_accepts = yes\n";
+	static const char b[] = "syslog_ident = second\nsocket_mode = 0640\n"
+	    "log_accepts = no\nmode = monitor\n";
+	struct changed_log l = { "" };
+	struct config *run = tu_config(a), *got = tu_config(b);
+
+	ck_assert(conf_keep_start_keys(run, got, log_changed, &l));
+	ck_assert_msg(strcmp(l.lines, "syslog_ident first->second;"
+	    "socket_mode 0660->0640;") == 0, "changed: %s", l.lines);
+	ck_assert_msg(strcmp(got->syslog_ident, "first") == 0 &&
+	    got->socket_mode == 0660 && !got->log_accepts &&
+	    got->policy->mode == MODE_MONITOR,
+	    "kept ident %s mode %04o, took log_accepts %d mode %d",
+	    got->syslog_ident, got->socket_mode, got->log_accepts,
+	    got->policy->mode);
+	/* What is in force, so the next reload compares with it. */
+	l.lines[0] = '\0';
+	ck_assert(conf_keep_start_keys(got, run, log_changed, &l));
+	ck_assert_msg(l.lines[0] == '\0', "changed again: %s", l.lines);
+	config_free(run);
+	config_free(got);
 }
 END_TEST
 
@@ -1694,6 +1833,9 @@ conf_suite(void)
 
 	tcase_add_loop_test(tc, test_good, 0, NCASES(good_cases));
 	tcase_add_test(tc, test_shipped);
+	tcase_add_loop_test(tc, test_facility, 0, NCASES(fac_cases));
+	tcase_add_test(tc, test_print);
+	tcase_add_test(tc, test_keep_start_keys);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("bad");
