@@ -65,8 +65,8 @@ bool	conf_blank_or_comment(const char *s);
 void	conf_read_main(struct parser *ps, FILE *fp);
 extern const char conf_blanks[];
 
-/* conflist.c: calls each(ps, entry, file, line) for every entry of a list value,
- * reading absolute paths as list files. */
+/* conflist.c: calls each(ps, entry, file, line) for every entry of a
+ * list value, reading absolute paths as list files. */
 typedef void conf_entry_fn(struct parser *, const char *entry,
 	    const char *file, unsigned line);
 void	conf_each_entry(struct parser *ps, const char *value, const char *file,
