@@ -49,7 +49,7 @@ $(B)/milter/relaywarden: $(DAEMON_OBJS)
 $(B)/milter/glue.o $(B)/milter/main.o: RW_CFLAGS += $(MILTER_CFLAGS)
 $(B)/milter/main.o: RW_CFLAGS += \
 	-DRW_CONF_DEFAULT='"$(SYSCONFDIR)/relaywarden/relaywarden.conf"'
-$(B)/milter/conf.o: RW_CFLAGS += $(CRYPTO_CFLAGS)
+$(B)/milter/conf%.o: RW_CFLAGS += $(CRYPTO_CFLAGS)
 
 $(B)/milter/%.o: milter/%.c $(HEADERS)
 	@mkdir -p $(@D)
@@ -135,16 +135,14 @@ FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=all \
 	   -fno-omit-frame-pointer
 FUZZ_TIME ?= 60
 FUZZ_BRIEF_TIME ?= 5
-# conf's target includes conf.c itself (to keep its file opens inside the
-# fuzzer's own directory), so it links without conf.o.
-FUZZ_OBJS = $(filter-out $(B)/milter/conf.o,$(CORE_OBJS))
+FUZZ_OBJS = $(CORE_OBJS)
 
 fuzz-build:
 	$(MAKE) B=build/fuzz CC=$(FUZZ_CC) \
 	    CFLAGS='-O1 -g $(FUZZ_SAN) -fsanitize=fuzzer-no-link' fuzz-bins
 fuzz-bins: $(FUZZ_TARGETS:%=$(B)/tests/fuzz/fuzz_%)
 $(B)/tests/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(wildcard tests/fuzz/*.h) $(FUZZ_OBJS) \
-    $(HEADERS) milter/conf.c
+    $(HEADERS)
 	@mkdir -p $(@D)
 	$(CC) $(RW_CFLAGS) $(CRYPTO_CFLAGS) -O1 -g $(FUZZ_SAN) -fsanitize=fuzzer \
 	    -Imilter -o $@ $< $(FUZZ_OBJS) $(LDLIBS)

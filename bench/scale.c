@@ -427,6 +427,7 @@ measure_cell(const char *dir, unsigned long long nd, unsigned long long nn,
 	char dpath[512], npath[512], cpath[512];
 	struct conf_errors errs = { NULL, 0, 0 };
 	struct pools *pl;
+	struct config *cf;
 	struct policy *p;
 	double h0, t0, c0;
 	long rss0, rss1, hwm;
@@ -448,13 +449,13 @@ measure_cell(const char *dir, unsigned long long nd, unsigned long long nn,
 	 * lists' cost: load an empty configuration first. */
 	snprintf(cpath, sizeof(cpath), "%s/empty.conf", dir);
 	if (!write_conf(cpath, "", "") ||
-	    (p = conf_load(cpath, &errs)) == NULL) {
+	    (cf = conf_load(cpath, &errs)) == NULL) {
 		snprintf(res->err, sizeof(res->err), "cannot load %s", cpath);
 		conf_errors_free(&errs);
 		free(pl);
 		return;
 	}
-	policy_free(p);
+	config_free(cf);
 	snprintf(cpath, sizeof(cpath), "%s/relaywarden-%llu-%llu.conf", dir,
 	    nd, nn);
 	rss0 = status_kb("VmRSS");
@@ -463,16 +464,17 @@ measure_cell(const char *dir, unsigned long long nd, unsigned long long nn,
 	h0 = heap_in_use();
 	t0 = now(CLOCK_MONOTONIC);
 	c0 = now(CLOCK_PROCESS_CPUTIME_ID);
-	p = conf_load(cpath, &errs);
+	cf = conf_load(cpath, &errs);
 	res->load_cpu_s = now(CLOCK_PROCESS_CPUTIME_ID) - c0;
 	res->load_s = now(CLOCK_MONOTONIC) - t0;
-	if (p == NULL) {
+	if (cf == NULL) {
 		snprintf(res->err, sizeof(res->err), "conf_load refused %s: %s",
 		    cpath, errs.n > 0 ? errs.msg[0] : "?");
 		conf_errors_free(&errs);
 		free(pl);
 		return;
 	}
+	p = cf->policy;
 	res->heap_bytes = heap_in_use() - h0;
 	rss1 = status_kb("VmRSS");
 	hwm = status_kb("VmHWM");
@@ -480,7 +482,7 @@ measure_cell(const char *dir, unsigned long long nd, unsigned long long nn,
 	res->peak_mb = rss0 < 0 || hwm < 0 ? -1 : (double)(hwm - rss0) / 1024;
 
 	if (!build_pools(p, pl, nd, nn, res->err, sizeof(res->err))) {
-		policy_free(p);
+		config_free(cf);
 		free(pl);
 		return;
 	}
@@ -506,7 +508,7 @@ measure_cell(const char *dir, unsigned long long nd, unsigned long long nn,
 		}
 	}
 	res->ok = res->err[0] == '\0';
-	policy_free(p);
+	config_free(cf);
 	free(pl);
 }
 

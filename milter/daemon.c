@@ -20,12 +20,6 @@
 
 #include "daemon.h"
 
-static const char *
-errstr(int err, char *buf, size_t len)
-{
-	return strerror_r(err, buf, len);
-}
-
 /* The unprivileged account user names, or false with a message. */
 static bool
 find_user(const char *user, uid_t *uid, gid_t *gid, char *err, size_t errlen)
@@ -56,8 +50,9 @@ find_group(const char *group, gid_t *gid, char *err, size_t errlen)
 	char buf[4096];
 
 	if (getgrnam_r(group, &gr, buf, sizeof(buf), &grp) != 0 || grp == NULL) {
-		snprintf(err, errlen, "socket_group \"%s\" does not exist",
-		    group);
+		snprintf(err, errlen, "socket_group \"%s\" does not exist: "
+		    "set it to the group the MTA runs as (postfix for "
+		    "Postfix: is Postfix installed?)", group);
 		return false;
 	}
 	*gid = gr.gr_gid;
@@ -99,32 +94,57 @@ daemon_accounts(const char *user, const char *socket_group, char *err,
 }
 
 bool
-daemon_parent_dir(const char *path, const struct daemon_ids *ids, char *err,
-    size_t errlen)
+daemon_parent_dir(const char *path, const char *fix,
+    const struct daemon_ids *ids, char *err, size_t errlen)
 {
 	char dir[4096], ebuf[128];
+	struct stat st;
 	char *slash;
+	int fd;
 
 	snprintf(dir, sizeof(dir), "%s", path);
 	slash = strrchr(dir, '/');
 	if (slash == NULL || slash == dir)
 		return true;		/* "/x": the root directory exists */
 	*slash = '\0';
-	if (mkdir(dir, 0750) != 0) {
+	if (mkdir(dir, 0700) != 0) {
 		if (errno == EEXIST)
 			return true;	/* the admin's directory: leave it */
+		if (errno == ENOENT) {
+			slash = strrchr(dir, '/');
+			snprintf(err, errlen, "cannot create directory %s: %.*s "
+			    "does not exist (only the last directory is made): %s",
+			    dir, slash == dir ? 1 : (int)(slash - dir), dir, fix);
+			return false;
+		}
 		snprintf(err, errlen, "cannot create directory %s: %s", dir,
-		    errstr(errno, ebuf, sizeof(ebuf)));
+		    strerror_r(errno, ebuf, sizeof(ebuf)));
 		return false;
 	}
-	/* 0750 whatever the umask: the MTA's group must reach the socket.
-	 * The directory is new and still root's: no one can swap it. */
-	if (chmod(dir, 0750) != 0 ||
-	    (geteuid() == 0 && chown(dir, ids->uid, ids->socket_gid) != 0)) {
+	/*
+	 * Set up through a descriptor, never by path: a user who may write
+	 * to the parent could put a symbolic link in the new directory's
+	 * place between mkdir() and a chown() by path, and have root give
+	 * them a file of their choice. O_NOFOLLOW refuses a link, the owner
+	 * check any directory but the one just made (still root's). 0750
+	 * whatever the umask: the MTA's group must reach the socket.
+	 */
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) != 0 || st.st_uid != geteuid()) {
+		snprintf(err, errlen, "directory %s was replaced while it was "
+		    "made: check who may write to its parent", dir);
+		if (fd >= 0)
+			close(fd);
+		return false;
+	}
+	if (fchmod(fd, 0750) != 0 ||
+	    (geteuid() == 0 && fchown(fd, ids->uid, ids->socket_gid) != 0)) {
 		snprintf(err, errlen, "cannot set up directory %s: %s", dir,
-		    errstr(errno, ebuf, sizeof(ebuf)));
+		    strerror_r(errno, ebuf, sizeof(ebuf)));
+		close(fd);
 		return false;
 	}
+	close(fd);
 	return true;
 }
 
@@ -209,7 +229,7 @@ daemon_socket_begin(const struct daemon_ids *ids, unsigned mode,
 		return true;
 	if (setegid(ids->socket_gid) != 0 || seteuid(ids->uid) != 0) {
 		snprintf(err, errlen, "cannot switch to user and socket_group to "
-		    "create the socket: %s", errstr(errno, ebuf, sizeof(ebuf)));
+		    "create the socket: %s", strerror_r(errno, ebuf, sizeof(ebuf)));
 		saved->switched = true;	/* whatever half was done */
 		daemon_socket_end(saved);
 		return false;
@@ -262,7 +282,7 @@ daemon_socket_group(const char *path, const struct daemon_ids *ids,
 		return true;
 	if (chown(path, (uid_t)-1, ids->socket_gid) != 0) {
 		snprintf(err, errlen, "cannot give socket %s its group: %s",
-		    path, errstr(errno, ebuf, sizeof(ebuf)));
+		    path, strerror_r(errno, ebuf, sizeof(ebuf)));
 		return false;
 	}
 	return true;
@@ -284,7 +304,7 @@ daemon_pidfile(const char *path, char *err, size_t errlen)
 	    O_CLOEXEC, 0644);
 	if (fd < 0) {
 		snprintf(err, errlen, "cannot write pid file %s: %s", path,
-		    errstr(errno, ebuf, sizeof(ebuf)));
+		    strerror_r(errno, ebuf, sizeof(ebuf)));
 		return false;
 	}
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_nlink != 1) {
@@ -296,7 +316,7 @@ daemon_pidfile(const char *path, char *err, size_t errlen)
 	n = snprintf(buf, sizeof(buf), "%ld\n", (long)getpid());
 	if (ftruncate(fd, 0) != 0 || write(fd, buf, (size_t)n) != n) {
 		snprintf(err, errlen, "cannot write pid file %s: %s", path,
-		    errstr(errno, ebuf, sizeof(ebuf)));
+		    strerror_r(errno, ebuf, sizeof(ebuf)));
 		close(fd);
 		return false;
 	}
@@ -313,12 +333,12 @@ daemon_detach(int *ready, char *err, size_t errlen)
 	pid_t pid;
 
 	if (pipe2(fds, O_CLOEXEC) != 0) {
-		snprintf(err, errlen, "pipe: %s", errstr(errno, ebuf,
+		snprintf(err, errlen, "pipe: %s", strerror_r(errno, ebuf,
 		    sizeof(ebuf)));
 		return false;
 	}
 	if ((pid = fork()) < 0) {
-		snprintf(err, errlen, "fork: %s", errstr(errno, ebuf,
+		snprintf(err, errlen, "fork: %s", strerror_r(errno, ebuf,
 		    sizeof(ebuf)));
 		close(fds[0]);
 		close(fds[1]);
@@ -341,7 +361,7 @@ daemon_detach(int *ready, char *err, size_t errlen)
 	*ready = fds[1];
 	(void)setsid();
 	if (chdir("/") != 0) {
-		snprintf(err, errlen, "chdir /: %s", errstr(errno, ebuf,
+		snprintf(err, errlen, "chdir /: %s", strerror_r(errno, ebuf,
 		    sizeof(ebuf)));
 		return false;
 	}
@@ -378,7 +398,7 @@ daemon_drop(const struct daemon_ids *ids, char *err, size_t errlen)
 	if (setgroups(1, &ids->gid) != 0 || setgid(ids->gid) != 0 ||
 	    setuid(ids->uid) != 0) {
 		snprintf(err, errlen, "cannot drop privileges: %s",
-		    errstr(errno, ebuf, sizeof(ebuf)));
+		    strerror_r(errno, ebuf, sizeof(ebuf)));
 		return false;
 	}
 	if (setuid(0) == 0 || geteuid() == 0) {
@@ -412,7 +432,7 @@ daemon_user_begin(const char *user, bool for_good, struct daemon_user *saved,
 	    (saved->groups = malloc(((size_t)n + 1) * sizeof(gid_t))) == NULL ||
 	    (saved->ngroups = getgroups(n, saved->groups)) < 0) {
 		snprintf(err, errlen, "cannot read root's groups: %s",
-		    errstr(errno, ebuf, sizeof(ebuf)));
+		    strerror_r(errno, ebuf, sizeof(ebuf)));
 		free(saved->groups);
 		saved->groups = NULL;
 		return false;
@@ -421,7 +441,7 @@ daemon_user_begin(const char *user, bool for_good, struct daemon_user *saved,
 	if (setgroups(1, &ids.gid) != 0 || setegid(ids.gid) != 0 ||
 	    seteuid(ids.uid) != 0) {
 		snprintf(err, errlen, "cannot switch to user to read the list "
-		    "files: %s", errstr(errno, ebuf, sizeof(ebuf)));
+		    "files: %s", strerror_r(errno, ebuf, sizeof(ebuf)));
 		return false;
 	}
 	return true;
@@ -437,7 +457,7 @@ daemon_user_end(struct daemon_user *saved, char *err, size_t errlen)
 	    setegid(saved->egid) != 0 ||
 	    setgroups((size_t)saved->ngroups, saved->groups) != 0)) {
 		snprintf(err, errlen, "cannot switch back to root after "
-		    "reading the list files: %s", errstr(errno, ebuf,
+		    "reading the list files: %s", strerror_r(errno, ebuf,
 		    sizeof(ebuf)));
 		ok = false;
 	}

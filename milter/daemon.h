@@ -43,10 +43,12 @@ bool	daemon_accounts(const char *user, const char *socket_group, char *err,
  * Creates the parent directory of path if missing (one level), owned by
  * ids->uid and socket_gid, mode 0750 whatever the umask, so that the
  * MTA's group can reach a socket in it and the daemon can remove its
- * files there after the drop.
+ * files there after the drop. An existing directory is left as it is.
+ * When the directory above it does not exist either, the error ends
+ * with fix: what the administrator should do.
  */
-bool	daemon_parent_dir(const char *path, const struct daemon_ids *ids,
-	    char *err, size_t errlen);
+bool	daemon_parent_dir(const char *path, const char *fix,
+	    const struct daemon_ids *ids, char *err, size_t errlen);
 
 /*
  * Refuses to start over a running instance: pid_file ("" for none)

@@ -35,7 +35,7 @@
 #include "addr.h"
 #include "bitfilter.h"
 #include "domset.h"
-#include "log.h"
+#include "escape.h"
 
 struct dslot {
 	uint32_t	hash;
@@ -60,7 +60,7 @@ struct domset {
  * so about 1 miss in 30 gets past it. */
 
 /* An entry is quoted in a message up to 64 octets (see log.h). */
-#define SHOWN_MAX	LOG_SHOW_MAX
+#define SHOWN_MAX	ESCAPE_SHOW_MAX
 
 struct domset *
 domset_new(void)
@@ -92,7 +92,7 @@ fail(char *err, size_t errlen, const char *entry, const char *why)
 
 	if (err != NULL && errlen > 0)
 		snprintf(err, errlen, "bad domain \"%s\": %s",
-		    log_show(buf, sizeof(buf), entry), why);
+		    escape_show(buf, sizeof(buf), entry), why);
 	return false;
 }
 
@@ -251,7 +251,7 @@ domset_add(struct domset *set, const char *entry, char *err, size_t errlen)
 			snprintf(err, errlen, "lookup table \"%s\" is not "
 			    "supported: list the domains, or put them in a "
 			    "file given by absolute path",
-			    log_show(buf, sizeof(buf), entry));
+			    escape_show(buf, sizeof(buf), entry));
 		return false;
 	}
 

@@ -50,6 +50,7 @@
 
 #include <libmilter/mfapi.h>
 
+#include "escape.h"
 #include "glue.h"
 #include "log.h"
 #include "policy.h"
@@ -58,13 +59,13 @@
 /*
  * Longest macro value kept, NUL included. A longer one is cut, and a cut
  * must never pass for a whole value: it is longer than any value the log
- * can show whole, so log_escape() marks it "\...", and a cut listener
+ * can show whole, so escape_value() marks it "\...", and a cut listener
  * macro matches no listener (see macro()). {auth_authen} and
  * {tls_version} are tested for presence only, which a cut keeps.
  */
 #define MACRO_MAX	(LOG_VALUE_MAX + 1)
 _Static_assert(MACRO_MAX - 1 >= LOG_VALUE_MAX,
-    "a cut macro must be too long for log_escape() to show whole");
+    "a cut macro must be too long for escape_value() to show whole");
 
 struct conn {
 	struct snap	*snap;
@@ -223,7 +224,7 @@ warn_client(const char *value)
 	else
 		log_msg(LOG_WARNING, "warning: {client_addr} is not an address "
 		    "(%s): this client cannot relay by my_networks",
-		    log_escape(shown, sizeof(shown), value));
+		    escape_value(shown, sizeof(shown), value));
 }
 
 /* The connection's facts, from the connect macros (read at the first
@@ -253,14 +254,12 @@ warn_listener(const struct conn *c, const struct policy *p)
 	static _Atomic long last;
 	long now = (long)time(NULL), prev = atomic_load(&last);
 	char port[LOG_VALUE_MAX], name[LOG_VALUE_MAX];
-	const char *rule = p->unknown_listener == UNKNOWN_AS_SUBMISSION ?
-	    "submission" : p->unknown_listener == UNKNOWN_TEMPFAIL ?
-	    "tempfail" : "smtp";
+	const char *rule = policy_unknown_words[p->unknown_listener];
 
 	if (now - prev < 600 || !atomic_compare_exchange_strong(&last, &prev, now))
 		return;
-	log_escape(port, sizeof(port), c->port);
-	log_escape(name, sizeof(name), c->name);
+	escape_value(port, sizeof(port), c->port);
+	escape_value(name, sizeof(name), c->name);
 	if (c->port[0] == '\0')
 		log_msg(LOG_WARNING, "warning: the MTA sent no {daemon_port} "
 		    "(daemon_name=%s): applying unknown_listener = %s. Postfix "
@@ -291,7 +290,7 @@ client_text(struct conn *c)
 
 /* Logs one decision and turns it into the milter's answer. */
 static sfsistat
-answer(SMFICTX *ctx, struct conn *c, const struct policy *p,
+answer(SMFICTX *ctx, struct conn *c, const struct config *cf,
     const struct verdict *v, const char *rcpt)
 {
 	struct log_decision d;
@@ -301,8 +300,8 @@ answer(SMFICTX *ctx, struct conn *c, const struct policy *p,
 	bool refusal = v->decision != DECISION_ACCEPT;
 
 	if (!v->listener_known)
-		warn_listener(c, p);
-	if (refusal || (rcpt != NULL && p->log_accepts)) {
+		warn_listener(c, cf->policy);
+	if (refusal || (rcpt != NULL && cf->log_accepts)) {
 		memset(&d, 0, sizeof(d));
 		d.queue_id = smfi_getsymval(ctx, "i");
 		d.listener = policy_listener_name(v->listener);
@@ -316,7 +315,7 @@ answer(SMFICTX *ctx, struct conn *c, const struct policy *p,
 		d.reason = policy_reason_name(v->reason);
 		d.code = v->code;
 		d.dsn = v->xcode;
-		d.policy = p->digest_short;
+		d.policy = cf->digest_short;
 		if (!c->txn_made) {
 			c->txn_len = log_format_txn(c->txn, sizeof(c->txn), &d);
 			c->txn_made = true;
@@ -382,7 +381,7 @@ on_envfrom(SMFICTX *ctx, char **argv)
 	c->txn_made = false;
 	request(c, &req, NULL);
 	policy_eval(snap_policy(c->snap), &req, &v);
-	return answer(ctx, c, snap_policy(c->snap), &v, NULL);
+	return answer(ctx, c, snap_config(c->snap), &v, NULL);
 }
 
 static sfsistat
@@ -399,7 +398,7 @@ on_envrcpt(SMFICTX *ctx, char **argv)
 		return internal_error(ctx, "RCPT TO", "no policy loaded");
 	request(c, &req, argv[0] != NULL ? argv[0] : "");
 	policy_eval(snap_policy(c->snap), &req, &v);
-	return answer(ctx, c, snap_policy(c->snap), &v, req.rcpt);
+	return answer(ctx, c, snap_config(c->snap), &v, req.rcpt);
 }
 
 /* The callbacks that answer, counted in "running". */

@@ -2,11 +2,8 @@
  * log - every line relaywarden writes to syslog (and to stderr with -f),
  * and the one function that formats a decision line.
  *
- * Values that come from clients are escaped by log_escape(): bytes
- * outside printable ASCII, space, '"' and '\' become \xHH or \\, so no
- * client can split a line, add a key or hide a control byte. A value too
- * long to log whole ends in the marker "\..." (which escaping can never
- * produce otherwise).
+ * Values that come from clients are escaped by escape_value() (escape.h):
+ * no client can split a line, add a key or hide a control byte.
  *
  * Threads: log_open() once before any thread starts; the rest may be
  * called from any thread (syslog(3) is thread-safe in glibc).
@@ -30,30 +27,6 @@ void	log_close(void);
 /* A fixed-format message; never pass client data as fmt. */
 void	log_msg(int priority, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
-
-/*
- * Escapes src into dst (dstlen bytes, NUL included; at least 8). NULL or
- * "" becomes "-". Returns dst.
- */
-char	*log_escape(char *dst, size_t dstlen, const char *src);
-
-/*
- * Copies text into dst (dstlen bytes, at least 12) for an error message:
- * bytes outside printable ASCII, '"' and '\' become \xHH, so a message
- * cannot be split or carry a control byte; long text ends in "...".
- * Unlike log_escape(), a space stays a space: messages quote an entry
- * the way the admin wrote it. Returns dst.
- */
-const char *log_show(char *dst, size_t dstlen, const char *text);
-
-/*
- * The dst size with which an error message quotes a value or an entry of
- * the configuration or of a list file: at most 64 octets of it, then
- * "...". With FILE:LINE that is enough to find and fix it, and it is
- * little of a file that should not have been named: the message reaches
- * a terminal or the journal whose readers may not read the file.
- */
-#define LOG_SHOW_MAX	72
 
 /* One decision. NULL fields are written as "-". */
 struct log_decision {
@@ -94,9 +67,5 @@ char	*log_format_decision(char *buf, size_t len,
 
 /* Formats and logs at LOG_INFO (LOG_NOTICE for refusals). */
 void	log_decision(const struct log_decision *d, bool refusal);
-
-/* syslog facility by name ("mail", "local0".."local7", "daemon", "user");
- * returns -1 for an unknown name. */
-int	log_facility(const char *name);
 
 #endif

@@ -16,6 +16,7 @@
 
 #include "conf.h"
 #include "daemon.h"
+#include "escape.h"
 #include "glue.h"
 #include "log.h"
 #include "query.h"
@@ -35,7 +36,8 @@ usage(void)
 {
 	fprintf(stderr,
 	    "usage: relaywarden [-f] [-c file]      run the milter\n"
-	    "       relaywarden -n [-c file]        check the configuration\n"
+	    "       relaywarden -n [-a] [-c file]   check the configuration and\n"
+	    "                                       print its settings (-a: all)\n"
 	    "       relaywarden -q [-c file] facts  what would the policy say?\n"
 	    "       relaywarden -V                  print the version\n"
 	    "facts: port= name= client= auth= tls= from= rcpt= (rcpt repeats)\n"
@@ -65,19 +67,19 @@ lists_as_user(const char *user, void *arg, char *err, size_t errlen)
  * the socket and the pid file (no thread runs yet: reloads come after
  * the drop and need nothing of this).
  */
-static struct policy *
+static struct config *
 load_or_print(bool for_good)
 {
 	struct conf_errors errs = { NULL, 0, 0 };
 	struct first_load fl = { for_good, { false, 0, 0, NULL } };
-	struct policy *p = conf_load_as(conf_path, &errs, lists_as_user, &fl);
+	struct config *c = conf_load_as(conf_path, &errs, lists_as_user, &fl);
 	char err[256];
 	size_t i;
 
 	if (!daemon_user_end(&fl.saved, err, sizeof(err))) {
 		fprintf(stderr, "relaywarden: %s\n", err);
-		policy_free(p);
-		p = NULL;
+		config_free(c);
+		c = NULL;
 	}
 	for (i = 0; i < errs.n; i++)
 		fprintf(stderr, "%s\n", errs.msg[i]);
@@ -85,26 +87,33 @@ load_or_print(bool for_good)
 		fprintf(stderr, "%s: %zu more errors not shown\n", conf_path,
 		    errs.dropped);
 	conf_errors_free(&errs);
-	return p;
+	return c;
 }
 
 static void
-log_policy(const char *what, const struct policy *p)
+log_config(const char *what, const struct config *c)
 {
-	static const char hex[] = "0123456789abcdef";
-	char digest[2 * sizeof(p->digest) + 1], path[1024];
-	size_t i;
+	const struct policy *p = c->policy;
+	char path[1024];
 
-	for (i = 0; i < sizeof(p->digest); i++) {
-		digest[2 * i] = hex[p->digest[i] >> 4];
-		digest[2 * i + 1] = hex[p->digest[i] & 0xf];
-	}
-	digest[2 * i] = '\0';
 	log_msg(LOG_INFO, "%s: config=%s sha256=%s local_domains=%zu "
 	    "my_networks=%zu mode=%s", what,
-	    log_show(path, sizeof(path), conf_path), digest,
+	    escape_show(path, sizeof(path), conf_path), c->digest,
 	    domset_count(p->local_domains), netset_count(p->my_networks),
-	    p->mode == MODE_MONITOR ? "monitor" : "enforce");
+	    policy_mode_words[p->mode]);
+}
+
+/* A reload cannot change a key read only at the start: say which. */
+static void
+restart_key(const char *name, const char *running, const char *in_file,
+    void *arg)
+{
+	char was[256], now[256];
+
+	(void)arg;
+	log_msg(LOG_WARNING, "reload: %s = %s in force until a restart (the "
+	    "file says %s)", name, escape_show(was, sizeof(was), running),
+	    escape_show(now, sizeof(now), in_file));
 }
 
 /* Set before the stop signal wakes the reload thread. */
@@ -128,7 +137,8 @@ reload_thread(void *arg)
 
 	for (;;) {
 		struct conf_errors errs = { NULL, 0, 0 };
-		struct policy *p;
+		struct config *c;
+		struct snap *s;
 		size_t i;
 
 		if (sigtimedwait(set, NULL, &tick) < 0) {
@@ -138,8 +148,8 @@ reload_thread(void *arg)
 		}
 		if (atomic_load(&stopping))
 			break;
-		p = conf_load(conf_path, &errs);
-		if (p == NULL) {
+		c = conf_load(conf_path, &errs);
+		if (c == NULL) {
 			for (i = 0; i < errs.n; i++)
 				log_msg(LOG_ERR, "reload refused: %s", errs.msg[i]);
 			log_msg(LOG_ERR, "reload refused: %zu error(s); the "
@@ -147,22 +157,20 @@ reload_thread(void *arg)
 			conf_errors_free(&errs);
 			continue;
 		}
-		log_policy("reloaded", p);
-		if (!snap_publish(p))
+		log_config("reloaded", c);
+		/* Only this thread publishes after the start: the current
+		 * snapshot holds the values in force. */
+		if ((s = snap_acquire()) != NULL &&
+		    !conf_keep_start_keys(snap_config(s), c, restart_key,
+		    NULL)) {
+			config_free(c);
+			c = NULL;
+		}
+		snap_release(s);
+		if (c == NULL || !snap_publish(c))
 			log_msg(LOG_ERR, "reload: out of memory; the previous "
 			    "policy stays in force");
 	}
-	return NULL;
-}
-
-/* The path of a unix milter socket ("unix:/x", "local:/x"), or NULL. */
-static const char *
-unix_socket_path(const char *conn)
-{
-	if (strncmp(conn, "unix:", 5) == 0)
-		return conn + 5;
-	if (strncmp(conn, "local:", 6) == 0)
-		return conn + 6;
 	return NULL;
 }
 
@@ -192,6 +200,31 @@ fail(const char *what)
 	return false;
 }
 
+/* A unix socket, made by user with socket_mode; false with a message. */
+static bool
+open_unix(const struct config *c, const char *path,
+    const struct daemon_ids *ids, char *err, size_t errlen)
+{
+	struct daemon_saved saved;
+	char why[512];
+	bool opened;
+
+	if (!daemon_socket_begin(ids, c->socket_mode, &saved, err, errlen))
+		return false;
+	if (daemon_socket_in_use(path)) {
+		daemon_socket_end(&saved);
+		snprintf(err, errlen, "milter socket %s is in use: a milter "
+		    "answers on it (stop it first)", path);
+		return false;
+	}
+	opened = glue_open(c->milter_socket, why, sizeof(why));
+	daemon_socket_end(&saved);
+	if (!opened)
+		snprintf(err, errlen, "%s; it is made by user, who must be able "
+		    "to write to its directory", why);
+	return opened;
+}
+
 /*
  * Checks for a running instance, opens the socket, detaches, writes the
  * pid file and drops root, in that order: the socket and the pid file
@@ -199,56 +232,40 @@ fail(const char *what)
  * once the daemon is up (-1 in the foreground).
  */
 static bool
-start_daemon(const struct policy *p, bool foreground, const char **unix_path,
+start_daemon(const struct config *c, bool foreground, const char **unix_path,
     bool *pid_written, int *ready)
 {
 	struct daemon_ids ids;
-	struct daemon_saved saved;
-	char err[512];
-	bool opened;
+	char err[640];
 
 	*ready = -1;
-	if (!daemon_ids(p->user, p->socket_group, p->run_as_root, &ids, err,
+	if (!daemon_ids(c->user, c->socket_group, c->run_as_root, &ids, err,
 	    sizeof(err)))
 		return fail(err);
-	if (!daemon_check_running(p->pid_file, err, sizeof(err)))
+	if (!daemon_check_running(c->pid_file, err, sizeof(err)))
 		return fail(err);
-	*unix_path = unix_socket_path(p->milter_socket);
-	if (*unix_path != NULL &&
-	    !daemon_parent_dir(*unix_path, &ids, err, sizeof(err)))
+	*unix_path = conf_unix_path(c->milter_socket);
+	if (*unix_path != NULL && !daemon_parent_dir(*unix_path,
+	    "a socket for Postfix belongs in its queue directory (postconf -h "
+	    "queue_directory): install Postfix first, or set milter_socket to "
+	    "another path", &ids, err, sizeof(err)))
 		return fail(err);
-	if (p->pid_file[0] != '\0' &&
-	    !daemon_parent_dir(p->pid_file, &ids, err, sizeof(err)))
+	if (c->pid_file[0] != '\0' && !daemon_parent_dir(c->pid_file,
+	    "create it, or set pid_file to another path", &ids, err,
+	    sizeof(err)))
 		return fail(err);
 	if (*unix_path == NULL) {
-		if (!glue_open(p->milter_socket, err, sizeof(err)))
+		if (!glue_open(c->milter_socket, err, sizeof(err)))
 			return fail(err);
-	} else {
-		if (!daemon_socket_begin(&ids, p->socket_mode, &saved, err,
-		    sizeof(err)))
-			return fail(err);
-		if (daemon_socket_in_use(*unix_path)) {
-			daemon_socket_end(&saved);
-			snprintf(err, sizeof(err), "milter socket %s is in use: "
-			    "a milter answers on it (stop it first)", *unix_path);
-			return fail(err);
-		}
-		opened = glue_open(p->milter_socket, err, sizeof(err));
-		daemon_socket_end(&saved);
-		if (!opened) {
-			char why[sizeof(err) + 128];
-
-			snprintf(why, sizeof(why), "%s; it is made by user, "
-			    "who must be able to write to its directory", err);
-			return fail(why);
-		}
-		if (!daemon_socket_group(*unix_path, &ids, err, sizeof(err)))
-			goto made;
+	} else if (!open_unix(c, *unix_path, &ids, err, sizeof(err))) {
+		return fail(err);
+	} else if (!daemon_socket_group(*unix_path, &ids, err, sizeof(err))) {
+		goto made;
 	}
 	if (!foreground && !daemon_detach(ready, err, sizeof(err)))
 		goto made;
-	if (p->pid_file[0] != '\0') {
-		if (!daemon_pidfile(p->pid_file, err, sizeof(err)))
+	if (c->pid_file[0] != '\0') {
+		if (!daemon_pidfile(c->pid_file, err, sizeof(err)))
 			goto made;
 		*pid_written = true;
 	}
@@ -262,47 +279,148 @@ made:
 	return fail(err);
 }
 
-int
-main(int argc, char *argv[])
-{
-	enum { RUN, CHECK, QUERY } mode = RUN;
-	bool foreground = false;
-	struct policy *p;
-	pthread_t reloader;
-	sigset_t set, stops;
-	const char *unix_path = NULL;
-	char *unix_file = NULL, *pid_file = NULL;
-	bool pid_written = false;
-	unsigned long open;
-	unsigned busy;
-	int ch, status, ready;
+/* What the command line asks for. */
+struct options {
+	enum { RUN, CHECK, QUERY } mode;
+	bool	foreground;
+	bool	all;		/* -n -a */
+	int	argc;		/* -q's facts */
+	char	**argv;
+};
 
-	while ((ch = getopt(argc, argv, "c:fnqVh")) != -1) {
+static void
+options(int argc, char *argv[], struct options *o)
+{
+	int ch;
+
+	memset(o, 0, sizeof(*o));
+	while ((ch = getopt(argc, argv, "ac:fnqVh")) != -1) {
 		switch (ch) {
+		case 'a':
+			o->all = true;
+			break;
 		case 'c':
 			conf_path = optarg;
 			break;
 		case 'f':
-			foreground = true;
+			o->foreground = true;
 			break;
 		case 'n':
-			mode = CHECK;
+			o->mode = CHECK;
 			break;
 		case 'q':
-			mode = QUERY;
+			o->mode = QUERY;
 			break;
 		case 'V':
 			printf("relaywarden %s\n", RW_VERSION);
-			return 0;
+			exit(0);
 		default:
 			usage();
 		}
 	}
-	argc -= optind;
-	argv += optind;
-	if ((mode != QUERY && argc > 0) || (mode == QUERY && argc == 0))
+	o->argc = argc - optind;
+	o->argv = argv + optind;
+	if ((o->mode != QUERY && o->argc > 0) ||
+	    (o->mode == QUERY && o->argc == 0) || (o->all && o->mode != CHECK))
 		usage();
+}
 
+/* -n: what the start would refuse too, then the settings. */
+static int
+check(struct config *c, bool all)
+{
+	char err[512], path[1024];
+
+	if (!daemon_accounts(c->user, c->socket_group, err, sizeof(err))) {
+		fprintf(stderr, "%s: %s\n", escape_show(path, sizeof(path),
+		    conf_path), err);
+		config_free(c);
+		return 1;
+	}
+	conf_print(stdout, c, all);
+	printf("%s: ok: %zu local domains, %zu networks, policy %s\n",
+	    conf_path, domset_count(c->policy->local_domains),
+	    netset_count(c->policy->my_networks), c->digest_short);
+	config_free(c);
+	return 0;
+}
+
+/* After the stop: the sessions left, the reload thread, the files. */
+static void
+stop(pthread_t reloader, const char *unix_file, const char *pid_file)
+{
+	unsigned long open;
+	unsigned busy;
+
+	glue_drain(STOP_WAIT, &open, &busy);
+	if (busy > 0)
+		log_msg(LOG_WARNING, "stopping: %u answer(s) still pending after "
+		    "%d s", busy, STOP_WAIT);
+	log_msg(LOG_INFO, "stopping: %lu session(s) left open; the MTA applies "
+	    "its milter_default_action to their next command", open);
+	atomic_store(&stopping, true);
+	pthread_kill(reloader, SIGUSR1);
+	pthread_join(reloader, NULL);
+	snap_shutdown();
+	/* libmilter leaves a unix socket behind in some builds; the files
+	 * are ours to remove (their directory is ours after the drop). */
+	if (unix_file != NULL && unlink(unix_file) != 0 && errno != ENOENT)
+		log_msg(LOG_WARNING, "cannot remove %s: %m", unix_file);
+	if (pid_file != NULL && unlink(pid_file) != 0 && errno != ENOENT)
+		log_msg(LOG_WARNING, "cannot remove %s: %m (put pid_file in a "
+		    "directory of its own, which is then made for user)", pid_file);
+}
+
+/* The daemon, from the first config to the stop. */
+static int
+run(struct config *c, bool foreground, sigset_t *set)
+{
+	const char *unix_path = NULL;
+	char *unix_file = NULL, *pid_file = NULL;
+	bool pid_written = false;
+	pthread_t reloader;
+	int status, ready;
+
+	/* -f copies each line to stderr, except into systemd's journal,
+	 * which has them from syslog already. */
+	log_open(c->syslog_ident, c->syslog_facility,
+	    foreground && !daemon_stderr_is_journal());
+	if (!start_daemon(c, foreground, &unix_path, &pid_written, &ready)) {
+		config_free(c);
+		return EX_CONFIG;
+	}
+	log_config("starting", c);
+	log_msg(LOG_INFO, "listening on %s as uid %ld", c->milter_socket,
+	    (long)geteuid());
+	/* Our own copies: a reload frees the config they come from. */
+	if ((pid_file = strdup(c->pid_file)) == NULL ||
+	    (unix_path != NULL && (unix_file = strdup(unix_path)) == NULL) ||
+	    !snap_publish(c)) {
+		log_msg(LOG_ERR, "out of memory");
+		return EX_OSERR;
+	}
+	if (pthread_create(&reloader, NULL, reload_thread, set) != 0) {
+		log_msg(LOG_ERR, "cannot start the reload thread");
+		return EX_OSERR;
+	}
+	daemon_ready(ready);
+	status = glue_run();
+	stop(reloader, unix_file, pid_written ? pid_file : NULL);
+	free(unix_file);
+	free(pid_file);
+	log_close();
+	return status;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct options o;
+	struct config *c;
+	sigset_t set, stops;
+	int status;
+
+	options(argc, argv, &o);
 	/*
 	 * The daemon's signals are blocked from the start, so that only
 	 * sigwait() sees them: SIGUSR1 in the reload thread, the stop
@@ -318,82 +436,20 @@ main(int argc, char *argv[])
 	sigaddset(&stops, SIGTERM);
 	sigaddset(&stops, SIGINT);
 	sigaddset(&stops, SIGUSR1);
-	if (mode == RUN)
+	if (o.mode == RUN)
 		pthread_sigmask(SIG_BLOCK, &stops, NULL);
 	/* Reloads read the same file after the detach's chdir("/"). */
-	if (mode == RUN && conf_path[0] != '/' && !absolute_conf_path())
+	if (o.mode == RUN && conf_path[0] != '/' && !absolute_conf_path())
 		return EX_OSERR;
 	daemon_memory_init();	/* before the first policy is built */
-	p = load_or_print(mode != RUN);
-	if (p == NULL)
-		return mode == RUN ? EX_CONFIG : 1;
-	if (mode == CHECK) {
-		char err[512], path[1024];
-
-		if (!daemon_accounts(p->user, p->socket_group, err,
-		    sizeof(err))) {
-			fprintf(stderr, "%s: %s\n", log_show(path, sizeof(path),
-			    conf_path), err);
-			policy_free(p);
-			return 1;
-		}
-		printf("%s: ok: %zu local domains, %zu networks, policy %s\n",
-		    conf_path, domset_count(p->local_domains),
-		    netset_count(p->my_networks), p->digest_short);
-		policy_free(p);
-		return 0;
-	}
-	if (mode == QUERY) {
-		status = query_run(p, argc, argv, stdout, stderr);
-		policy_free(p);
+	if ((c = load_or_print(o.mode != RUN)) == NULL)
+		return o.mode == RUN ? EX_CONFIG : 1;
+	if (o.mode == CHECK)
+		return check(c, o.all);
+	if (o.mode == QUERY) {
+		status = query_run(c->policy, o.argc, o.argv, stdout, stderr);
+		config_free(c);
 		return status;
 	}
-
-	/* -f copies each line to stderr, except into systemd's journal,
-	 * which has them from syslog already. */
-	log_open(p->syslog_ident, p->syslog_facility,
-	    foreground && !daemon_stderr_is_journal());
-	if (!start_daemon(p, foreground, &unix_path, &pid_written, &ready)) {
-		policy_free(p);
-		return EX_CONFIG;
-	}
-	log_policy("starting", p);
-	log_msg(LOG_INFO, "listening on %s as uid %ld", p->milter_socket,
-	    (long)geteuid());
-	/* Our own copies: a reload frees the policy they come from. */
-	if ((pid_file = strdup(p->pid_file)) == NULL ||
-	    (unix_path != NULL && (unix_file = strdup(unix_path)) == NULL) ||
-	    !snap_publish(p)) {
-		log_msg(LOG_ERR, "out of memory");
-		return EX_OSERR;
-	}
-
-	if (pthread_create(&reloader, NULL, reload_thread, &set) != 0) {
-		log_msg(LOG_ERR, "cannot start the reload thread");
-		return EX_OSERR;
-	}
-	daemon_ready(ready);
-
-	status = glue_run();
-	glue_drain(STOP_WAIT, &open, &busy);
-	if (busy > 0)
-		log_msg(LOG_WARNING, "stopping: %u answer(s) still pending after "
-		    "%d s", busy, STOP_WAIT);
-	log_msg(LOG_INFO, "stopping: %lu session(s) left open; the MTA applies "
-	    "its milter_default_action to their next command", open);
-	atomic_store(&stopping, true);
-	pthread_kill(reloader, SIGUSR1);
-	pthread_join(reloader, NULL);
-	snap_shutdown();
-	/* libmilter leaves a unix socket behind in some builds; the files
-	 * are ours to remove (their directory is ours after the drop). */
-	if (unix_file != NULL && unlink(unix_file) != 0 && errno != ENOENT)
-		log_msg(LOG_WARNING, "cannot remove %s: %m", unix_file);
-	if (pid_written && unlink(pid_file) != 0 && errno != ENOENT)
-		log_msg(LOG_WARNING, "cannot remove %s: %m (put pid_file in a "
-		    "directory of its own, which is then made for user)", pid_file);
-	free(unix_file);
-	free(pid_file);
-	log_close();
-	return status;
+	return run(c, o.foreground, &set);
 }

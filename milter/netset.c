@@ -32,8 +32,8 @@
 #include <strings.h>
 
 #include "bitfilter.h"
+#include "escape.h"
 #include "netset.h"
-#include "log.h"
 
 enum { FAM4 = 1, FAM6 = 2 };
 
@@ -86,7 +86,7 @@ struct net {
 
 /* A pattern is quoted in a message up to 64 octets (see log.h); valid
  * ones are ~52 bytes. */
-#define SHOWN_MAX	LOG_SHOW_MAX
+#define SHOWN_MAX	ESCAPE_SHOW_MAX
 
 static const uint8_t v4mapped_prefix[12] = {
 	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff
@@ -121,7 +121,7 @@ fail(char *err, size_t errlen, const char *pattern, const char *why)
 
 	if (err != NULL && errlen > 0)
 		snprintf(err, errlen, "bad network \"%s\": %s",
-		    log_show(buf, sizeof(buf), pattern), why);
+		    escape_show(buf, sizeof(buf), pattern), why);
 	return false;
 }
 
@@ -319,7 +319,7 @@ parse_pattern(const char *pattern, struct net *n, char *err, size_t errlen)
 			snprintf(err, errlen, "lookup table \"%s\" is not "
 			    "supported: list the networks, or put them in a "
 			    "file given by absolute path",
-			    log_show(buf, sizeof(buf), p));
+			    escape_show(buf, sizeof(buf), p));
 		return false;
 	} else {
 		return fail(err, errlen, pattern,
@@ -361,7 +361,7 @@ parse_pattern(const char *pattern, struct net *n, char *err, size_t errlen)
 		if (err != NULL && errlen > 0)
 			snprintf(err, errlen, "non-null host address bits in "
 			    "\"%s\", perhaps you mean \"%s%s%s%s/%s\"",
-			    log_show(buf, sizeof(buf), pattern),
+			    escape_show(buf, sizeof(buf), pattern),
 			    n->exclude ? "!" : "", bracket ? "[" : "",
 			    suggest, bracket ? "]" : "", plentext);
 		return false;

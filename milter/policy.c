@@ -28,7 +28,6 @@ policy_new(void)
 	p->submission_require_tls = true;
 	p->unknown_listener = UNKNOWN_AS_SMTP;
 	p->mode = MODE_ENFORCE;
-	p->log_accepts = true;
 	return p;
 }
 
@@ -44,17 +43,20 @@ policy_free(struct policy *p)
 	for (i = 0; i < p->nlisteners; i++)
 		free(p->listeners[i].name);
 	free(p->listeners);
-	free(p->milter_socket);
-	free(p->syslog_ident);
-	free(p->user);
-	free(p->pid_file);
-	free(p->socket_group);
 	free(p);
 }
 
-/* A {daemon_port} value: decimal 1..65535, nothing else. */
-static unsigned
-parse_port(const char *s)
+const char *const policy_mode_words[] = { "enforce", "monitor", NULL };
+const char *const policy_unknown_words[] = {
+	"smtp", "submission", "tempfail", NULL
+};
+_Static_assert(MODE_ENFORCE == 0 && MODE_MONITOR == 1,
+    "policy_mode_words is indexed by enum policy_mode");
+_Static_assert(UNKNOWN_AS_SMTP == 0 && UNKNOWN_AS_SUBMISSION == 1 &&
+    UNKNOWN_TEMPFAIL == 2, "policy_unknown_words is indexed by its enum");
+
+unsigned
+policy_port(const char *s)
 {
 	unsigned v = 0;
 
@@ -74,7 +76,7 @@ bool
 policy_listener(const struct policy *p, const char *daemon_port,
     const char *daemon_name, enum listener *out)
 {
-	unsigned port = parse_port(daemon_port);
+	unsigned port = policy_port(daemon_port);
 	size_t i;
 
 	/* The port is what the client dialled; the name is per-service

@@ -5,8 +5,8 @@
  * about one session and one recipient) to a verdict (what to answer and
  * why). No I/O, no locks, no clock, no libmilter.
  *
- * Ownership: a struct policy is built by conf_load() and freed with
- * policy_free(); it owns every list in it. Once built it is never
+ * Ownership: a struct policy is built by conf_load() (inside a struct
+ * config) and freed with policy_free(); it owns every list in it. Once built it is never
  * modified, so any number of threads may evaluate against it at once.
  * Requests and verdicts are caller-owned.
  */
@@ -76,19 +76,6 @@ struct policy {
 	bool		submission_require_tls;
 	enum unknown_listener unknown_listener;
 	enum policy_mode mode;
-	/* Not used by policy_eval(); carried here so that one snapshot holds
-	 * the whole configuration. */
-	char		*milter_socket;
-	int		syslog_facility;
-	char		*syslog_ident;
-	bool		log_accepts;
-	char		*user;		/* "" = none */
-	bool		run_as_root;
-	char		*pid_file;	/* "" = none */
-	char		*socket_group;	/* "" = the user's group */
-	unsigned	socket_mode;
-	unsigned char	digest[32];	/* SHA-256 of the config and its list files */
-	char		digest_short[13];	/* first 12 hex digits of digest */
 };
 
 /*
@@ -136,6 +123,18 @@ bool	policy_listener(const struct policy *p, const char *daemon_port,
  */
 void	policy_eval(const struct policy *p, const struct policy_request *req,
 	    struct verdict *v);
+
+/*
+ * The words of the settings mode and unknown_listener, indexed by their
+ * enum value and NULL-terminated: the configuration parser, -n and the
+ * log all use these.
+ */
+extern const char *const policy_mode_words[];
+extern const char *const policy_unknown_words[];
+
+/* A port number as the MTA or the file writes it: decimal, 1..65535,
+ * nothing else. 0 when it is not one. */
+unsigned policy_port(const char *s);
 
 const char *policy_reason_name(enum reason r);
 const char *policy_decision_name(enum decision d);

@@ -63,33 +63,21 @@ print_verdict(FILE *out, const struct verdict *v)
 		    v->text, policy_reason_name(v->reason));
 }
 
-int
-query_run(const struct policy *p, int argc, char *const argv[], FILE *out,
+/* Splits each argument into words and takes each fact; false after a
+ * message. copies gets a copy of each argument (the facts point into
+ * them). */
+static bool
+read_facts(struct facts *f, int argc, char *const argv[], char **copies,
     FILE *err)
 {
-	struct facts f;
-	struct policy_request req;
-	struct netaddr client;
-	struct verdict v;
-	char **copies;
-	size_t nwords = 0, i;
-	int status = EX_USAGE, n;
+	int n;
 
-	memset(&f, 0, sizeof(f));
-	copies = calloc((size_t)argc + 1, sizeof(*copies));
-	for (n = 0; copies != NULL && n < argc; n++)
-		nwords += strlen(argv[n]) / 2 + 1;	/* words <= len/2 + 1 */
-	f.rcpt = calloc(nwords + 1, sizeof(*f.rcpt));
-	if (copies == NULL || f.rcpt == NULL) {
-		fprintf(err, "relaywarden: -q: out of memory\n");
-		goto out;
-	}
 	for (n = 0; n < argc; n++) {
 		char *s;
 
 		if ((copies[n] = strdup(argv[n])) == NULL) {
 			fprintf(err, "relaywarden: -q: out of memory\n");
-			goto out;
+			return false;
 		}
 		for (s = copies[n] + strspn(copies[n], blanks); *s != '\0';
 		    s += strspn(s, blanks)) {
@@ -97,35 +85,67 @@ query_run(const struct policy *p, int argc, char *const argv[], FILE *out,
 			bool more = s[len] != '\0';
 
 			s[len] = '\0';
-			if (!take(&f, s, err))
-				goto out;
+			if (!take(f, s, err))
+				return false;
 			s += len + more;
 		}
 	}
+	return true;
+}
+
+/* Judges the facts: the MAIL FROM stage alone, or each recipient. */
+static bool
+judge(const struct policy *p, const struct facts *f, FILE *out, FILE *err)
+{
+	struct policy_request req;
+	struct netaddr client;
+	struct verdict v;
+	size_t i;
+
 	memset(&req, 0, sizeof(req));
-	req.daemon_port = f.port;
-	req.daemon_name = f.name;
-	req.auth = f.auth;
-	req.tls = f.tls;
-	if (f.client != NULL && *f.client != '\0') {
-		if (!netaddr_parse(f.client, &client)) {
+	req.daemon_port = f->port;
+	req.daemon_name = f->name;
+	req.auth = f->auth;
+	req.tls = f->tls;
+	if (f->client != NULL && *f->client != '\0') {
+		if (!netaddr_parse(f->client, &client)) {
 			fprintf(err, "relaywarden: -q: client=%s is not an IPv4 "
-			    "or IPv6 address\n", f.client);
-			goto out;
+			    "or IPv6 address\n", f->client);
+			return false;
 		}
 		req.client = &client;
 	}
-	if (f.nrcpt == 0) {
-		policy_eval(p, &req, &v);	/* the MAIL FROM stage alone */
-		print_verdict(out, &v);
-	}
-	for (i = 0; i < f.nrcpt; i++) {
-		req.rcpt = f.rcpt[i];
+	if (f->nrcpt == 0) {
 		policy_eval(p, &req, &v);
 		print_verdict(out, &v);
 	}
-	status = 0;
-out:
+	for (i = 0; i < f->nrcpt; i++) {
+		req.rcpt = f->rcpt[i];
+		policy_eval(p, &req, &v);
+		print_verdict(out, &v);
+	}
+	return true;
+}
+
+int
+query_run(const struct policy *p, int argc, char *const argv[], FILE *out,
+    FILE *err)
+{
+	struct facts f;
+	char **copies;
+	size_t nwords = 0;
+	int status = EX_USAGE, n;
+
+	memset(&f, 0, sizeof(f));
+	copies = calloc((size_t)argc + 1, sizeof(*copies));
+	for (n = 0; copies != NULL && n < argc; n++)
+		nwords += strlen(argv[n]) / 2 + 1;	/* words <= len/2 + 1 */
+	f.rcpt = calloc(nwords + 1, sizeof(*f.rcpt));
+	if (copies == NULL || f.rcpt == NULL)
+		fprintf(err, "relaywarden: -q: out of memory\n");
+	else if (read_facts(&f, argc, argv, copies, err) &&
+	    judge(p, &f, out, err))
+		status = 0;
 	for (n = 0; copies != NULL && n < argc; n++)
 		free(copies[n]);
 	free(copies);

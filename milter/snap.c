@@ -1,8 +1,8 @@
 /*
- * snap - the current policy snapshot. See snap.h.
+ * snap - the current configuration snapshot. See snap.h.
  *
  * The mutex guards only the current pointer and the reference counts;
- * nothing slow ever runs under it (the new policy is built beforehand,
+ * nothing slow ever runs under it (the new config is built beforehand,
  * the old one is freed after the lock is dropped).
  */
 #include <pthread.h>
@@ -11,7 +11,7 @@
 #include "snap.h"
 
 struct snap {
-	struct policy	*policy;
+	struct config	*config;
 	unsigned long	refs;		/* guarded by lock */
 };
 
@@ -21,7 +21,7 @@ static struct snap *current;
 static void
 snap_free(struct snap *s)
 {
-	policy_free(s->policy);
+	config_free(s->config);
 	free(s);
 }
 
@@ -39,16 +39,16 @@ unref(struct snap *s)
 }
 
 bool
-snap_publish(struct policy *p)
+snap_publish(struct config *c)
 {
 	struct snap *s = malloc(sizeof(*s)), *old;
 
 	if (s == NULL) {
-		/* Keeping the old policy is the safe outcome. */
-		policy_free(p);
+		/* Keeping the old config is the safe outcome. */
+		config_free(c);
 		return false;
 	}
-	s->policy = p;
+	s->config = c;
 	s->refs = 1;		/* the "current" reference */
 	pthread_mutex_lock(&lock);
 	old = current;
@@ -79,10 +79,16 @@ snap_release(struct snap *s)
 		unref(s);
 }
 
+const struct config *
+snap_config(const struct snap *s)
+{
+	return s->config;
+}
+
 const struct policy *
 snap_policy(const struct snap *s)
 {
-	return s->policy;
+	return s->config->policy;
 }
 
 void

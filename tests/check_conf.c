@@ -47,8 +47,9 @@ facility_name(int f)
 }
 
 static void
-dump(const struct policy *p, char *buf, size_t len)
+dump(const struct config *c, char *buf, size_t len)
 {
+	const struct policy *p = c->policy;
 	static const char *const unknown[] = {
 		[UNKNOWN_AS_SMTP] = "smtp", [UNKNOWN_AS_SUBMISSION] = "submission",
 		[UNKNOWN_TEMPFAIL] = "tempfail",
@@ -70,18 +71,18 @@ dump(const struct policy *p, char *buf, size_t len)
 	}
 	snprintf(buf, len, "socket=%s domains=%zu networks=%zu listeners=%s "
 	    "require_tls=%s unknown=%s mode=%s facility=%s ident=%s "
-	    "log_accepts=%s", TU_S(p->milter_socket),
+	    "log_accepts=%s", TU_S(c->milter_socket),
 	    domset_count(p->local_domains), netset_count(p->my_networks), lst,
 	    p->submission_require_tls ? "yes" : "no",
 	    unknown[p->unknown_listener],
 	    p->mode == MODE_MONITOR ? "monitor" : "enforce",
-	    facility_name(p->syslog_facility), TU_S(p->syslog_ident),
-	    p->log_accepts ? "yes" : "no");
+	    facility_name(c->syslog_facility), TU_S(c->syslog_ident),
+	    c->log_accepts ? "yes" : "no");
 }
 
 /* The keys only the daemon's start-up reads. */
 static void
-dump_daemon(const struct policy *p, char *buf, size_t len)
+dump_daemon(const struct config *p, char *buf, size_t len)
 {
 	snprintf(buf, len, "user=%s run_as_root=%s pid_file=%s "
 	    "socket_group=%s socket_mode=%04o", TU_S(p->user),
@@ -97,9 +98,53 @@ dump_daemon(const struct policy *p, char *buf, size_t len)
 	"unknown=smtp mode=enforce facility=mail ident=relaywarden " \
 	"log_accepts=yes"
 
+/*
+ * A summary as a case states it: defaults ("key=value ..."), with each
+ * key=value of fields in place of the default of that key. A field
+ * whose key is not among the defaults is added at the end, so that a
+ * misspelt key fails the case instead of vanishing.
+ */
+static void
+with_fields(const char *defaults, const char *fields, char *out, size_t len)
+{
+	char *d = strdup(defaults), *f = strdup(fields), *w, *save = NULL;
+	char *fw, *fsave = NULL, extra[512] = "";
+
+	ck_assert(d != NULL && f != NULL && len > 0);
+	out[0] = '\0';
+	for (w = strtok_r(d, " ", &save); w != NULL;
+	    w = strtok_r(NULL, " ", &save)) {
+		size_t klen = strcspn(w, "=") + 1;
+		const char *take = w;
+		char *copy = strdup(f);
+
+		ck_assert(copy != NULL);
+		for (fw = strtok_r(copy, " ", &fsave); fw != NULL;
+		    fw = strtok_r(NULL, " ", &fsave))
+			if (strncmp(fw, w, klen) == 0)
+				take = fields + (fw - copy);
+		snprintf(out + strlen(out), len - strlen(out), "%s%.*s",
+		    out[0] != '\0' ? " " : "", (int)strcspn(take, " "), take);
+		free(copy);
+	}
+	for (fw = strtok_r(f, " ", &fsave); fw != NULL;
+	    fw = strtok_r(NULL, " ", &fsave)) {
+		char key[64];
+
+		snprintf(key, sizeof(key), " %.*s=", (int)strcspn(fw, "="), fw);
+		if (strncmp(defaults, key + 1, strlen(key) - 1) != 0 &&
+		    strstr(defaults, key) == NULL)
+			snprintf(extra + strlen(extra), sizeof(extra) -
+			    strlen(extra), " %s", fw);
+	}
+	snprintf(out + strlen(out), len - strlen(out), "%s", extra);
+	free(d);
+	free(f);
+}
+
 /* Checks each blank-separated word of probes against the lists. */
 static void
-probe(const char *name, const struct policy *p, const char *probes,
+probe(const char *name, const struct config *c, const char *probes,
     bool domains, bool want)
 {
 	char *copy = strdup(probes), *w, *save = NULL;
@@ -110,13 +155,13 @@ probe(const char *name, const struct policy *p, const char *probes,
 		bool got;
 
 		if (domains) {
-			got = domset_contains(p->local_domains, w);
+			got = domset_contains(c->policy->local_domains, w);
 		} else {
 			struct netaddr a;
 
 			ck_assert_msg(netaddr_parse(w, &a), "%s: bad probe %s",
 			    name, w);
-			got = netset_contains(p->my_networks, &a);
+			got = netset_contains(c->policy->my_networks, &a);
 		}
 		ck_assert_msg(got == want, "%s: %s %s: got %s, want %s", name,
 		    domains ? "local_domains" : "my_networks", w,
@@ -138,17 +183,18 @@ struct good_case {
 	const char	*name;
 	const char	*conf;
 	struct file	lists[3];
-	const char	*want;		/* dump() */
+	const char	*want;		/* dump(): DEFAULTS plus these fields */
 	const char	*dom_in, *dom_out, *net_in, *net_out;
-	const char	*daemon;	/* dump_daemon(); NULL: the defaults */
+	const char	*daemon;	/* dump_daemon(): DAEMON_DEFAULTS plus
+					 * these fields; NULL: none */
 };
 
 static const struct good_case good_cases[] = {
-	{ "empty file: every default", "", { { NULL, NULL } }, DEFAULTS,
+	{ "empty file: every default", "", { { NULL, NULL } }, "",
 	    "", "bluemind.loc localhost", "", "127.0.0.1 ::1", NULL },
 	{ "only comments and blank lines",
 	    "# relaywarden\n\n   \n\t\n  # indented comment\n#mode = monitor\n",
-	    { { NULL, NULL } }, DEFAULTS, "", "", "", "", NULL },
+	    { { NULL, NULL } }, "", "", "", "", "", NULL },
 	{ "every key",
 	    "# every key, once\n"
 	    "milter_socket = unix:/run/relaywarden/relaywarden.sock\n"
@@ -186,30 +232,21 @@ static const struct good_case good_cases[] = {
 	    "syslog_ident = relaywarden\nlog_accepts = yes\nuser =\n"
 	    "run_as_root = no\npid_file =\nsocket_group =\n"
 	    "socket_mode = 0660\n",
-	    { { NULL, NULL } }, DEFAULTS, "", "", "", "", NULL },
+	    { { NULL, NULL } }, "", "", "", "", "", NULL },
 	{ "other enum values",
 	    "unknown_listener = submission\nsyslog_facility = daemon\n"
 	    "submission_require_tls = yes\nmode = enforce\n",
 	    { { NULL, NULL } },
-	    "socket=inet:8899@127.0.0.1 domains=0 networks=0 "
-	    "listeners=25/smtp,465/submission,587/submission require_tls=yes "
-	    "unknown=submission mode=enforce facility=daemon "
-	    "ident=relaywarden log_accepts=yes", "", "", "", "", NULL },
+	    "unknown=submission facility=daemon", "", "", "", "", NULL },
 	{ "no blanks around =, trailing blanks",
 	    "mode=monitor   \nsyslog_ident=rw\t\nlog_accepts =no\n",
 	    { { NULL, NULL } },
-	    "socket=inet:8899@127.0.0.1 domains=0 networks=0 "
-	    "listeners=25/smtp,465/submission,587/submission require_tls=yes "
-	    "unknown=smtp mode=monitor facility=mail ident=rw "
-	    "log_accepts=no", "", "", "", "", NULL },
+	    "mode=monitor ident=rw log_accepts=no", "", "", "", "", NULL },
 	{ "CRLF line ends",
 	    "mode = monitor\r\nlocal_domains = bluemind.loc\r\n"
 	    "  example.com\r\n",
 	    { { NULL, NULL } },
-	    "socket=inet:8899@127.0.0.1 domains=2 networks=0 "
-	    "listeners=25/smtp,465/submission,587/submission require_tls=yes "
-	    "unknown=smtp mode=monitor facility=mail ident=relaywarden "
-	    "log_accepts=yes", "bluemind.loc example.com", "", "", "", NULL },
+	    "domains=2 mode=monitor", "bluemind.loc example.com", "", "", "", NULL },
 	{ "continuations, commas and blanks, comments between",
 	    "local_domains = a.example,b.example , c.example\n"
 	    "\td.example,,e.example\n"
@@ -221,10 +258,7 @@ static const struct good_case good_cases[] = {
 	    "  192.0.2.0/24\n"
 	    "mode = monitor\n",
 	    { { NULL, NULL } },
-	    "socket=inet:8899@127.0.0.1 domains=6 networks=2 "
-	    "listeners=25/smtp,465/submission,587/submission require_tls=yes "
-	    "unknown=smtp mode=monitor facility=mail ident=relaywarden "
-	    "log_accepts=yes",
+	    "domains=6 networks=2 mode=monitor",
 	    "a.example b.example c.example d.example e.example x.f.example",
 	    "f.example", "10.9.8.7 192.0.2.200", "192.0.3.1", NULL },
 	{ "list files with \"domain OK\" lines and comments",
@@ -245,70 +279,46 @@ static const struct good_case good_cases[] = {
 		"!192.0.2.66\n"
 		"192.0.2.0/24 office lan\n" },
 	      { NULL, NULL } },
-	    "socket=inet:8899@127.0.0.1 domains=5 networks=4 "
-	    "listeners=25/smtp,465/submission,587/submission require_tls=yes "
-	    "unknown=smtp mode=enforce facility=mail ident=relaywarden "
-	    "log_accepts=yes",
+	    "domains=5 networks=4",
 	    "bluemind.loc example.com example.net a.sub.example.org "
 	    "crlf.example", "sub.example.org",
 	    "127.0.0.1 192.0.2.1 ::1", "192.0.2.66 10.0.0.1", NULL },
 	{ "listeners: repeats are harmless, lists may swap ports",
 	    "smtp_ports = 587, 587 MTA MTA\nsubmission_ports = 465 25\n",
 	    { { NULL, NULL } },
-	    "socket=inet:8899@127.0.0.1 domains=0 networks=0 "
-	    "listeners=587/smtp,MTA/smtp,465/submission,25/submission "
-	    "require_tls=yes unknown=smtp mode=enforce facility=mail "
-	    "ident=relaywarden log_accepts=yes", "", "", "", "", NULL },
+	    "listeners=587/smtp,MTA/smtp,465/submission,25/submission", "", "",
+	    "", "", NULL },
 	{ "listeners: both lists empty",
 	    "smtp_ports =\nsubmission_ports =\n", { { NULL, NULL } },
-	    "socket=inet:8899@127.0.0.1 domains=0 networks=0 listeners= "
-	    "require_tls=yes unknown=smtp mode=enforce facility=mail "
-	    "ident=relaywarden log_accepts=yes", "", "", "", "", NULL },
+	    "listeners=", "", "", "", "", NULL },
 	{ "listeners: bounds 1 and 65535, names",
 	    "smtp_ports = 1 65535 mx-in.example_1\n"
 	    "submission_ports = 465 587 ORIGINATING\n", { { NULL, NULL } },
-	    "socket=inet:8899@127.0.0.1 domains=0 networks=0 "
 	    "listeners=1/smtp,65535/smtp,mx-in.example_1/smtp,465/submission,"
-	    "587/submission,ORIGINATING/submission require_tls=yes "
-	    "unknown=smtp mode=enforce facility=mail ident=relaywarden "
-	    "log_accepts=yes", "", "", "", "", NULL },
+	    "587/submission,ORIGINATING/submission", "", "", "", "", NULL },
 	{ "milter_socket inet6", "milter_socket = inet6:8899@[::1]\n",
 	    { { NULL, NULL } },
-	    "socket=inet6:8899@[::1] domains=0 networks=0 "
-	    "listeners=25/smtp,465/submission,587/submission require_tls=yes "
-	    "unknown=smtp mode=enforce facility=mail ident=relaywarden "
-	    "log_accepts=yes", "", "", "", "", NULL },
+	    "socket=inet6:8899@[::1]", "", "", "", "", NULL },
 	{ "milter_socket inet without host", "milter_socket = inet:8899\n",
 	    { { NULL, NULL } },
-	    "socket=inet:8899 domains=0 networks=0 "
-	    "listeners=25/smtp,465/submission,587/submission require_tls=yes "
-	    "unknown=smtp mode=enforce facility=mail ident=relaywarden "
-	    "log_accepts=yes", "", "", "", "", NULL },
+	    "socket=inet:8899", "", "", "", "", NULL },
 	{ "milter_socket local:", "milter_socket = local:/run/rw.sock\n",
 	    { { NULL, NULL } },
-	    "socket=local:/run/rw.sock domains=0 networks=0 "
-	    "listeners=25/smtp,465/submission,587/submission require_tls=yes "
-	    "unknown=smtp mode=enforce facility=mail ident=relaywarden "
-	    "log_accepts=yes", "", "", "", "", NULL },
+	    "socket=local:/run/rw.sock", "", "", "", "", NULL },
 	{ "daemon keys: short octal mode, names with dots",
 	    "user = relay.warden\nsocket_group = _postfix\nsocket_mode = 660\n"
-	    "pid_file = /rw.pid\n", { { NULL, NULL } }, DEFAULTS, "", "", "",
-	    "", "user=relay.warden run_as_root=no pid_file=/rw.pid "
-	    "socket_group=_postfix socket_mode=0660" },
+	    "pid_file = /rw.pid\n", { { NULL, NULL } }, "", "", "", "",
+	    "", "user=relay.warden pid_file=/rw.pid socket_group=_postfix" },
 	{ "daemon keys: mode 0, user of 32 bytes",
 	    "socket_mode = 0\nuser = aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n",
-	    { { NULL, NULL } }, DEFAULTS, "", "", "", "",
-	    "user=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa run_as_root=no pid_file= "
-	    "socket_group= socket_mode=0000" },
+	    { { NULL, NULL } }, "", "", "", "", "",
+	    "user=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa socket_mode=0000" },
 	{ "an empty list file", "local_domains = @DIR@/empty\n",
-	    { { "empty", "" }, { NULL, NULL } }, DEFAULTS, "", "", "", "", NULL },
+	    { { "empty", "" }, { NULL, NULL } }, "", "", "", "", "", NULL },
 	{ "a list file without final newline",
 	    "local_domains = @DIR@/d\n",
 	    { { "d", "a.example OK\nb.example OK" }, { NULL, NULL } },
-	    "socket=inet:8899@127.0.0.1 domains=2 networks=0 "
-	    "listeners=25/smtp,465/submission,587/submission require_tls=yes "
-	    "unknown=smtp mode=enforce facility=mail ident=relaywarden "
-	    "log_accepts=yes", "a.example b.example", "", "", "", NULL },
+	    "domains=2", "a.example b.example", "", "", "", NULL },
 };
 
 static void
@@ -325,8 +335,8 @@ START_TEST(test_good)
 	const struct good_case *c = &good_cases[_i];
 	struct conf_errors errs = { NULL, 0, 0 };
 	struct tu_dir d;
-	struct policy *p;
-	char *path, *joined, got[2048];
+	struct config *p;
+	char *path, *joined, got[2048], want[2048];
 
 	tu_dir_make(&d);
 	write_lists(&d, c->lists);
@@ -340,18 +350,20 @@ START_TEST(test_good)
 	ck_assert_msg(p != NULL && joined[0] == '\0',
 	    "%s: refused, errors:\n%s", c->name, joined);
 	dump(p, got, sizeof(got));
-	ck_assert_msg(strcmp(got, c->want) == 0,
-	    "%s:\n got %s\nwant %s", c->name, got, c->want);
+	with_fields(DEFAULTS, c->want, want, sizeof(want));
+	ck_assert_msg(strcmp(got, want) == 0,
+	    "%s:\n got %s\nwant %s", c->name, got, want);
 	dump_daemon(p, got, sizeof(got));
-	ck_assert_msg(strcmp(got, c->daemon ? c->daemon : DAEMON_DEFAULTS) == 0,
-	    "%s:\n got %s\nwant %s", c->name, got,
-	    c->daemon ? c->daemon : DAEMON_DEFAULTS);
+	with_fields(DAEMON_DEFAULTS, c->daemon ? c->daemon : "", want,
+	    sizeof(want));
+	ck_assert_msg(strcmp(got, want) == 0,
+	    "%s:\n got %s\nwant %s", c->name, got, want);
 	probe(c->name, p, c->dom_in, true, true);
 	probe(c->name, p, c->dom_out, true, false);
 	probe(c->name, p, c->net_in, false, true);
 	probe(c->name, p, c->net_out, false, false);
 	free(joined);
-	policy_free(p);
+	config_free(p);
 }
 END_TEST
 
@@ -359,23 +371,23 @@ END_TEST
 START_TEST(test_shipped)
 {
 	struct conf_errors errs = { NULL, 0, 0 };
-	struct policy *p = conf_load("../conf/relaywarden.conf", &errs);
+	struct config *p = conf_load("../conf/relaywarden.conf", &errs);
 	char *joined = tu_errors_join(&errs), got[2048];
 
 	conf_errors_free(&errs);
 	ck_assert_msg(p != NULL, "conf/relaywarden.conf refused:\n%s", joined);
 	dump(p, got, sizeof(got));
-	ck_assert_msg(strcmp(got, "socket=inet:8899@127.0.0.1 domains=1 "
-	    "networks=2 listeners=25/smtp,465/submission,587/submission "
-	    "require_tls=yes unknown=smtp mode=enforce facility=mail "
-	    "ident=relaywarden log_accepts=yes") == 0,
+	ck_assert_msg(strcmp(got, "socket=unix:/var/spool/postfix/relaywarden/"
+	    "relaywarden.sock domains=1 networks=2 listeners=25/smtp,"
+	    "465/submission,587/submission require_tls=yes unknown=smtp "
+	    "mode=enforce facility=mail ident=relaywarden log_accepts=yes") == 0,
 	    "conf/relaywarden.conf: got %s", got);
 	dump_daemon(p, got, sizeof(got));
 	ck_assert_msg(strcmp(got, "user=relaywarden run_as_root=no "
-	    "pid_file=/run/relaywarden/relaywarden.pid socket_group= "
+	    "pid_file=/run/relaywarden/relaywarden.pid socket_group=postfix "
 	    "socket_mode=0660") == 0, "conf/relaywarden.conf: got %s", got);
 	free(joined);
-	policy_free(p);
+	config_free(p);
 }
 END_TEST
 
@@ -820,7 +832,7 @@ START_TEST(test_bad)
 	const struct bad_case *c = &bad_cases[_i];
 	struct conf_errors errs = { NULL, 0, 0 };
 	struct tu_dir d;
-	struct policy *p;
+	struct config *p;
 	char *path, *joined, *want;
 
 	tu_dir_make(&d);
@@ -861,7 +873,7 @@ START_TEST(test_bad_list_refuses_all)
 	};
 	struct conf_errors errs = { NULL, 0, 0 };
 	struct tu_dir d;
-	struct policy *p;
+	struct config *p;
 	char *path;
 
 	tu_dir_make(&d);
@@ -901,7 +913,7 @@ START_TEST(test_long_line)
 	const struct long_case *c = &long_cases[_i];
 	struct conf_errors errs = { NULL, 0, 0 };
 	struct tu_dir d;
-	struct policy *p;
+	struct config *p;
 	char *text, *path, *joined, *want, *lpath;
 	size_t o;
 
@@ -940,14 +952,14 @@ START_TEST(test_long_line)
 	ck_assert_msg((p != NULL) == c->ok, "%s: got %s, want %s", c->name,
 	    p ? "a policy" : "NULL", c->ok ? "a policy" : "NULL");
 	if (p != NULL && !c->list)
-		ck_assert_msg(p->mode == MODE_MONITOR && p->syslog_ident != NULL &&
+		ck_assert_msg(p->policy->mode == MODE_MONITOR && p->syslog_ident != NULL &&
 		    strcmp(p->syslog_ident, "rw") == 0,
 		    "%s: the settings around the long line were lost", c->name);
 	if (p != NULL && c->list)
-		ck_assert_msg(domset_count(p->local_domains) == 1 &&
-		    domset_contains(p->local_domains, "a.example"),
+		ck_assert_msg(domset_count(p->policy->local_domains) == 1 &&
+		    domset_contains(p->policy->local_domains, "a.example"),
 		    "%s: the long list line was not read", c->name);
-	policy_free(p);
+	config_free(p);
 	free(joined);
 	free(want);
 	free(text);
@@ -959,7 +971,7 @@ START_TEST(test_long_setting)
 {
 	struct conf_errors errs = { NULL, 0, 0 };
 	struct tu_dir d;
-	struct policy *p;
+	struct config *p;
 	char *text, *path, *joined, *want;
 	size_t o = 0, i;
 
@@ -998,7 +1010,7 @@ START_TEST(test_too_many_errors)
 {
 	struct conf_errors errs = { NULL, 0, 0 };
 	struct tu_dir d;
-	struct policy *p;
+	struct config *p;
 	char *text, *path, *want, *joined;
 	size_t o = 0, w = 0, i, n = CONF_ERRORS_MAX + 7;
 
@@ -1039,7 +1051,7 @@ START_TEST(test_errors_append)
 {
 	struct conf_errors errs = { NULL, 0, 0 };
 	struct tu_dir d;
-	struct policy *p1, *p2, *p3;
+	struct config *p1, *p2, *p3;
 	char *bad, *good, *joined, *want;
 
 	tu_dir_make(&d);
@@ -1061,7 +1073,7 @@ START_TEST(test_errors_append)
 	    p2 ? "policy" : "NULL", p3 ? "policy" : "NULL");
 	ck_assert_msg(strcmp(joined, want) == 0,
 	    "errors:\n got:\n%s\nwant:\n%s", joined, want);
-	policy_free(p2);
+	config_free(p2);
 	free(joined);
 	free(want);
 }
@@ -1071,7 +1083,7 @@ START_TEST(test_missing_file)
 {
 	struct conf_errors errs = { NULL, 0, 0 };
 	struct tu_dir d;
-	struct policy *p;
+	struct config *p;
 	char *path, *joined, *want;
 
 	tu_dir_make(&d);
@@ -1121,7 +1133,7 @@ START_TEST(test_irregular)
 	const struct irregular_case *c = &irregular_cases[_i];
 	struct conf_errors errs = { NULL, 0, 0 };
 	struct tu_dir d;
-	struct policy *p;
+	struct config *p;
 	char *fifo, *path, *joined, *want;
 
 	tu_dir_make(&d);
@@ -1210,7 +1222,7 @@ START_TEST(test_big_lists)
 	};
 	struct conf_errors errs = { NULL, 0, 0 };
 	struct tu_dir d;
-	struct policy *p;
+	struct config *p;
 	struct netaddr a;
 	char *path, *joined;
 	size_t i;
@@ -1225,23 +1237,23 @@ START_TEST(test_big_lists)
 	free(path);
 	tu_dir_remove(&d);
 	ck_assert_msg(p != NULL && joined[0] == '\0', "refused:\n%s", joined);
-	ck_assert_msg(domset_count(p->local_domains) == BIG + 1 &&
-	    netset_count(p->my_networks) == BIG + 1,
+	ck_assert_msg(domset_count(p->policy->local_domains) == BIG + 1 &&
+	    netset_count(p->policy->my_networks) == BIG + 1,
 	    "got %zu domains and %zu networks, want %d of each",
-	    domset_count(p->local_domains), netset_count(p->my_networks),
-	    BIG + 1);
+	    domset_count(p->policy->local_domains),
+	    netset_count(p->policy->my_networks), BIG + 1);
 	for (i = 0; i < sizeof(dprobes) / sizeof(dprobes[0]); i++)
-		ck_assert_msg(domset_contains(p->local_domains,
+		ck_assert_msg(domset_contains(p->policy->local_domains,
 		    dprobes[i].domain) == dprobes[i].want, "%s: got %d, want %d",
 		    dprobes[i].domain, !dprobes[i].want, dprobes[i].want);
 	for (i = 0; i < sizeof(nprobes) / sizeof(nprobes[0]); i++) {
 		ck_assert(netaddr_parse(nprobes[i].client, &a));
-		ck_assert_msg(netset_contains(p->my_networks, &a) ==
+		ck_assert_msg(netset_contains(p->policy->my_networks, &a) ==
 		    nprobes[i].want, "%s: got %d, want %d", nprobes[i].client,
 		    !nprobes[i].want, nprobes[i].want);
 	}
 	free(joined);
-	policy_free(p);
+	config_free(p);
 }
 END_TEST
 
@@ -1251,7 +1263,7 @@ START_TEST(test_big_one_bad)
 {
 	struct conf_errors errs = { NULL, 0, 0 };
 	struct tu_dir d;
-	struct policy *p;
+	struct config *p;
 	char *path, *joined, *want;
 
 	tu_dir_make(&d);
@@ -1278,7 +1290,7 @@ START_TEST(test_big_all_bad)
 {
 	struct conf_errors errs = { NULL, 0, 0 };
 	struct tu_dir d;
-	struct policy *p;
+	struct config *p;
 	char *path, *want_first, *want_last;
 	FILE *fp;
 	unsigned i;
@@ -1319,7 +1331,7 @@ START_TEST(test_big_inline)
 {
 	struct conf_errors errs = { NULL, 0, 0 };
 	struct tu_dir d;
-	struct policy *p;
+	struct config *p;
 	char *path, *joined, *want;
 	FILE *fp;
 	unsigned i;
@@ -1371,7 +1383,7 @@ load_unprivileged(const char *path)
 	ck_assert(pipe(fd) == 0);
 	ck_assert((pid = fork()) >= 0);
 	if (pid == 0) {
-		struct policy *p;
+		struct config *p;
 
 		close(fd[0]);
 		if (geteuid() == 0 && (setgroups(0, NULL) != 0 ||
@@ -1506,7 +1518,7 @@ START_TEST(test_as_user)
 	struct conf_errors errs = { NULL, 0, 0 };
 	struct as_user_seen seen = { c, NULL, "", 0 };
 	struct tu_dir d;
-	struct policy *p;
+	struct config *p;
 	char *path, *joined, *want;
 
 	tu_dir_make(&d);
@@ -1527,12 +1539,12 @@ START_TEST(test_as_user)
 	    c->want_user) == 0, "%s: the hook got user \"%s\", want \"%s\"",
 	    c->name, seen.user, TU_S(c->want_user));
 	if (c->want == NULL)
-		ck_assert_msg(p != NULL && domset_count(p->local_domains) == 2 &&
-		    domset_contains(p->local_domains, "b.example"),
+		ck_assert_msg(p != NULL && domset_count(p->policy->local_domains) == 2 &&
+		    domset_contains(p->policy->local_domains, "b.example"),
 		    "%s: want a policy with the list file's domain", c->name);
 	else
 		ck_assert_msg(p == NULL, "%s: got a policy, want NULL", c->name);
-	policy_free(p);
+	config_free(p);
 	free(joined);
 	free(want);
 }
@@ -1541,11 +1553,11 @@ END_TEST
 /* ------------------------------------------------------------------ */
 /* The digest.                                                        */
 
-static struct policy *
+static struct config *
 load_in(const struct tu_dir *d, const char *text)
 {
 	struct conf_errors errs = { NULL, 0, 0 };
-	struct policy *p;
+	struct config *p;
 	char *path = tu_write(d, MAIN, text), *joined;
 
 	p = conf_load(path, &errs);
@@ -1569,23 +1581,20 @@ START_TEST(test_digest_known)
 		    "838339d061eafb7c4355374f" },
 	};
 	struct tu_dir d;
-	size_t i, j;
+	size_t i;
 
 	tu_dir_make(&d);
 	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
-		struct policy *p = load_in(&d, known[i].text);
-		char hex[65];
+		struct config *p = load_in(&d, known[i].text);
 
-		for (j = 0; j < 32; j++)
-			sprintf(hex + 2 * j, "%02x", p->digest[j]);
-		ck_assert_msg(strcmp(hex, known[i].hex) == 0,
-		    "\"%s\": digest got %s, want %s", known[i].text, hex,
+		ck_assert_msg(strcmp(p->digest, known[i].hex) == 0,
+		    "\"%s\": digest got %s, want %s", known[i].text, p->digest,
 		    known[i].hex);
 		ck_assert_msg(strlen(p->digest_short) == 12 &&
 		    strncmp(p->digest_short, known[i].hex, 12) == 0,
 		    "\"%s\": short digest got %s, want %.12s", known[i].text,
 		    p->digest_short, known[i].hex);
-		policy_free(p);
+		config_free(p);
 	}
 	tu_dir_remove(&d);
 }
@@ -1595,7 +1604,7 @@ START_TEST(test_digest_changes)
 {
 	static const char conf[] = "local_domains = @DIR@/domains\n";
 	struct tu_dir d;
-	struct policy *a, *b, *c, *e;
+	struct config *a, *b, *c, *e;
 
 	tu_dir_make(&d);
 	free(tu_write(&d, "domains", "a.example OK\n"));
@@ -1608,19 +1617,19 @@ START_TEST(test_digest_changes)
 	    "local_domains = @DIR@/domains\n");
 	tu_dir_remove(&d);
 
-	ck_assert_msg(memcmp(a->digest, b->digest, 32) == 0 &&
+	ck_assert_msg(strcmp(a->digest, b->digest) == 0 &&
 	    strcmp(a->digest_short, b->digest_short) == 0,
 	    "same files: digests %s and %s differ", a->digest_short,
 	    b->digest_short);
-	ck_assert_msg(memcmp(a->digest, c->digest, 32) != 0 &&
+	ck_assert_msg(strcmp(a->digest, c->digest) != 0 &&
 	    strcmp(a->digest_short, c->digest_short) != 0,
 	    "list file changed: digest stayed %s", a->digest_short);
-	ck_assert_msg(memcmp(a->digest, e->digest, 32) != 0,
+	ck_assert_msg(strcmp(a->digest, e->digest) != 0,
 	    "main file changed: digest stayed %s", a->digest_short);
-	policy_free(a);
-	policy_free(b);
-	policy_free(c);
-	policy_free(e);
+	config_free(a);
+	config_free(b);
+	config_free(c);
+	config_free(e);
 }
 END_TEST
 
@@ -1641,7 +1650,7 @@ START_TEST(test_keys)
 	size_t n, i, j, seen;
 
 	for (n = 0; k[n].name != NULL; n++) {
-		ck_assert_msg(k[n].type != NULL && k[n].type[0] != '\0' &&
+		ck_assert_msg(strcmp(conf_type_name(k[n].type), "?") != 0 &&
 		    k[n].def != NULL && k[n].help != NULL &&
 		    k[n].help[0] != '\0',
 		    "key %s: type, default or help missing", k[n].name);
@@ -1666,7 +1675,7 @@ START_TEST(test_keys_defaults_parse)
 {
 	const struct conf_key *k = conf_keys();
 	char text[4096] = "", got[2048];
-	struct policy *p;
+	struct config *p;
 	size_t i;
 
 	for (i = 0; k[i].name != NULL; i++) {
@@ -1675,14 +1684,155 @@ START_TEST(test_keys_defaults_parse)
 		strcat(text, k[i].def);
 		strcat(text, "\n");
 	}
-	p = tu_policy(text);
+	p = tu_config(text);
 	dump(p, got, sizeof(got));
 	ck_assert_msg(strcmp(got, DEFAULTS) == 0,
 	    "defaults written out:\n got %s\nwant %s", got, DEFAULTS);
 	dump_daemon(p, got, sizeof(got));
 	ck_assert_msg(strcmp(got, DAEMON_DEFAULTS) == 0,
 	    "defaults written out:\n got %s\nwant %s", got, DAEMON_DEFAULTS);
-	policy_free(p);
+	config_free(p);
+}
+END_TEST
+
+/* syslog_facility's words, in any case, and nothing else. */
+struct fac_case {
+	const char	*name;
+	int		want;	/* -1: refused */
+};
+
+static const struct fac_case fac_cases[] = {
+	{ "mail", LOG_MAIL },
+	{ "daemon", LOG_DAEMON },
+	{ "user", LOG_USER },
+	{ "local0", LOG_LOCAL0 },
+	{ "local1", LOG_LOCAL1 },
+	{ "local2", LOG_LOCAL2 },
+	{ "local3", LOG_LOCAL3 },
+	{ "local4", LOG_LOCAL4 },
+	{ "local5", LOG_LOCAL5 },
+	{ "local6", LOG_LOCAL6 },
+	{ "local7", LOG_LOCAL7 },
+	{ "MAIL", LOG_MAIL },
+	{ "Local3", LOG_LOCAL3 },
+	{ "local8", -1 },
+	{ "auth", -1 },
+	{ "kern", -1 },
+	{ "mai", -1 },
+	{ "mailx", -1 },
+	{ "mail,", -1 },
+};
+
+START_TEST(test_facility)
+{
+	const struct fac_case *c = &fac_cases[_i];
+	struct conf_errors errs = { NULL, 0, 0 };
+	char text[64], want[160];
+	struct config *cf;
+
+	snprintf(text, sizeof(text), "syslog_facility = %s\n", c->name);
+	cf = conf_load_text(MAIN, text, strlen(text), &errs, NULL, NULL);
+	if (c->want >= 0) {
+		ck_assert_msg(cf != NULL && errs.n == 0 &&
+		    cf->syslog_facility == c->want, "\"%s\": got %d, want %d",
+		    c->name, cf != NULL ? cf->syslog_facility : -1, c->want);
+	} else {
+		snprintf(want, sizeof(want), MAIN ":1: syslog_facility must be "
+		    "mail, daemon, user or local0 to local7, not \"%s\"",
+		    c->name);
+		ck_assert_msg(cf == NULL && errs.n == 1 &&
+		    strcmp(errs.msg[0], want) == 0, "\"%s\": got %s, want %s",
+		    c->name, errs.n > 0 ? errs.msg[0] : "no error", want);
+	}
+	config_free(cf);
+	conf_errors_free(&errs);
+}
+END_TEST
+
+/* -n: the settings the file makes, sorted, in their effective form; -a:
+ * every key. */
+START_TEST(test_print)
+{
+	static const char text[] = "mode = Monitor\n"
+	    "local_domains = a.example,\n"
+	    "   # a comment between continuation lines\n"
+	    "   b.example\n"
+	    "socket_mode = 660\n"
+	    "log_accepts = NO\n";
+	struct conf_errors errs = { NULL, 0, 0 };
+	const struct conf_key *k;
+	struct config *c;
+	char *out = NULL;
+	size_t len = 0, lines = 0, nkeys = 0, i;
+	FILE *fp;
+
+	c = conf_load_text(MAIN, text, strlen(text), &errs, NULL, NULL);
+	ck_assert_msg(c != NULL, "refused: %s", errs.n ? errs.msg[0] : "?");
+	fp = open_memstream(&out, &len);
+	conf_print(fp, c, false);
+	fclose(fp);
+	ck_assert_msg(strcmp(out, "local_domains = a.example, b.example\n"
+	    "log_accepts = no\nmode = monitor\nsocket_mode = 0660\n") == 0,
+	    "-n printed:\n%s", out);
+	free(out);
+	fp = open_memstream(&out, &len);
+	conf_print(fp, c, true);
+	fclose(fp);
+	for (i = 0; out[i] != '\0'; i++)
+		lines += out[i] == '\n';
+	for (k = conf_keys(); k->name != NULL; k++)
+		nkeys++;
+	ck_assert_msg(lines == nkeys &&
+	    strstr(out, "\nmilter_socket = inet:8899@127.0.0.1\n") != NULL &&
+	    strncmp(out, "local_domains = ", 16) == 0,
+	    "-n -a printed:\n%s", out);
+	free(out);
+	config_free(c);
+	conf_errors_free(&errs);
+}
+END_TEST
+
+struct changed_log {
+	char	lines[512];
+};
+
+static void
+log_changed(const char *name, const char *running, const char *in_file,
+    void *arg)
+{
+	struct changed_log *l = arg;
+	size_t n = strlen(l->lines);
+
+	snprintf(l->lines + n, sizeof(l->lines) - n, "%s %s->%s;", name,
+	    running, in_file);
+}
+
+/* A reload keeps what only the start reads, and says so once per key;
+ * the rest comes from the file. */
+START_TEST(test_keep_start_keys)
+{
+	static const char a[] = "syslog_ident = first\nsocket_mode = 0660\n"
+	    "log_accepts = yes\n";
+	static const char b[] = "syslog_ident = second\nsocket_mode = 0640\n"
+	    "log_accepts = no\nmode = monitor\n";
+	struct changed_log l = { "" };
+	struct config *run = tu_config(a), *got = tu_config(b);
+
+	ck_assert(conf_keep_start_keys(run, got, log_changed, &l));
+	ck_assert_msg(strcmp(l.lines, "syslog_ident first->second;"
+	    "socket_mode 0660->0640;") == 0, "changed: %s", l.lines);
+	ck_assert_msg(strcmp(got->syslog_ident, "first") == 0 &&
+	    got->socket_mode == 0660 && !got->log_accepts &&
+	    got->policy->mode == MODE_MONITOR,
+	    "kept ident %s mode %04o, took log_accepts %d mode %d",
+	    got->syslog_ident, got->socket_mode, got->log_accepts,
+	    got->policy->mode);
+	/* What is in force, so the next reload compares with it. */
+	l.lines[0] = '\0';
+	ck_assert(conf_keep_start_keys(got, run, log_changed, &l));
+	ck_assert_msg(l.lines[0] == '\0', "changed again: %s", l.lines);
+	config_free(run);
+	config_free(got);
 }
 END_TEST
 
@@ -1694,6 +1844,9 @@ conf_suite(void)
 
 	tcase_add_loop_test(tc, test_good, 0, NCASES(good_cases));
 	tcase_add_test(tc, test_shipped);
+	tcase_add_loop_test(tc, test_facility, 0, NCASES(fac_cases));
+	tcase_add_test(tc, test_print);
+	tcase_add_test(tc, test_keep_start_keys);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("bad");

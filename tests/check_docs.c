@@ -1,5 +1,5 @@
 /*
- * The README's configuration table must list every key of conf.c's
+ * The README's configuration table must list every key of confkeys.c's
  * table, with the same default, and no key that does not exist.
  * Runs from tests/ (make check does cd tests).
  */

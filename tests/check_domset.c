@@ -159,7 +159,7 @@ START_TEST(test_lengths)
 	why = addr_domain_normalize(entry, 256, out);
 	ck_assert_msg(why != NULL, "256-byte domain accepted by the "
 	    "normaliser");
-	/* Quoted up to 64 octets (LOG_SHOW_MAX), then "...". */
+	/* Quoted up to 64 octets (ESCAPE_SHOW_MAX), then "...". */
 	snprintf(want, sizeof(want), "bad domain \"%.64s...\": %s", entry,
 	    why);
 	ck_assert(!domset_add(set, entry, err, sizeof(err)));

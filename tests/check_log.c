@@ -1,7 +1,7 @@
 /*
- * log: log_escape() byte by byte and at its bound, the decision line
- * exactly (a hostile recipient must not add a key or a line), and the
- * syslog facility names.
+ * log: escape_value() byte by byte and at its bound, the decision line
+ * exactly (a hostile recipient must not add a key or a line). The syslog
+ * facility names are conf's (check_conf.c).
  */
 #include <check.h>
 #include <stdio.h>
@@ -9,6 +9,7 @@
 #include <string.h>
 #include <syslog.h>
 
+#include "escape.h"
 #include "log.h"
 #include "testutil.h"
 
@@ -79,7 +80,7 @@ START_TEST(test_escape)
 	ck_assert(buf != NULL);
 	/* Bytes past dstlen must stay untouched. */
 	memset(buf, '#', len + 16);
-	ret = log_escape(buf, len, c->in);
+	ret = escape_value(buf, len, c->in);
 	ck_assert_msg(ret == buf, "%s: did not return dst", c->name);
 	ck_assert_msg(memchr(buf, '\0', len) != NULL,
 	    "%s: no NUL within %zu bytes", c->name, len);
@@ -117,7 +118,7 @@ START_TEST(test_escape_bound)
 	in[c->in_len] = '\0';
 	memset(want, 'a', c->want_a);
 	strcpy(want + c->want_a, c->marker ? "\\..." : "");
-	log_escape(got, sizeof(got), in);
+	escape_value(got, sizeof(got), in);
 	ck_assert_msg(strcmp(got, want) == 0,
 	    "%s: got %zu bytes ending \"%s\", want %zu bytes ending \"%s\"",
 	    c->name, strlen(got), got + (strlen(got) > 8 ? strlen(got) - 8 : 0),
@@ -237,7 +238,7 @@ START_TEST(test_escape_every_byte_every_offset)
 				in[at] = (unsigned char)c;
 				in[len] = '\0';
 				ref_escape(want, in);
-				log_escape(got, sizeof(got), (const char *)in);
+				escape_value(got, sizeof(got), (const char *)in);
 				ck_assert_msg(strcmp(got, want) == 0,
 				    "byte 0x%02x at %d of %d: got \"%s\", want"
 				    " \"%s\"", c, at, len, got, want);
@@ -316,45 +317,6 @@ START_TEST(test_line_all_long)
 }
 END_TEST
 
-struct fac_case {
-	const char	*name;
-	int		want;
-};
-
-static const struct fac_case fac_cases[] = {
-	{ "mail", LOG_MAIL },
-	{ "daemon", LOG_DAEMON },
-	{ "user", LOG_USER },
-	{ "local0", LOG_LOCAL0 },
-	{ "local1", LOG_LOCAL1 },
-	{ "local2", LOG_LOCAL2 },
-	{ "local3", LOG_LOCAL3 },
-	{ "local4", LOG_LOCAL4 },
-	{ "local5", LOG_LOCAL5 },
-	{ "local6", LOG_LOCAL6 },
-	{ "local7", LOG_LOCAL7 },
-	{ "MAIL", LOG_MAIL },
-	{ "Local3", LOG_LOCAL3 },
-	{ "local8", -1 },
-	{ "auth", -1 },
-	{ "kern", -1 },
-	{ "", -1 },
-	{ "mail ", -1 },
-	{ " mail", -1 },
-	{ "mai", -1 },
-	{ "mailx", -1 },
-};
-
-START_TEST(test_facility)
-{
-	const struct fac_case *c = &fac_cases[_i];
-	int got = log_facility(c->name);
-
-	ck_assert_msg(got == c->want, "\"%s\": got %d, want %d", c->name, got,
-	    c->want);
-}
-END_TEST
-
 Suite *
 log_suite(void)
 {
@@ -370,10 +332,6 @@ log_suite(void)
 	tcase_add_loop_test(tc, test_line, 0, NCASES(line_cases));
 	tcase_add_loop_test(tc, test_line_txn, 0, NCASES(line_cases));
 	tcase_add_test(tc, test_line_all_long);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("facility");
-	tcase_add_loop_test(tc, test_facility, 0, NCASES(fac_cases));
 	suite_add_tcase(s, tc);
 	return s;
 }

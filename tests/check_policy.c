@@ -368,7 +368,7 @@ static const struct pcase cases[] = {
 	    "<%s%n@remote.example>", TRICK("%s%n@remote.example") },
 };
 
-static struct policy *policies[NCASES(confs)];
+static struct config *configs[NCASES(confs)];
 
 static void
 setup(void)
@@ -376,7 +376,7 @@ setup(void)
 	size_t i;
 
 	for (i = 0; i < (size_t)NCASES(confs); i++)
-		policies[i] = tu_policy(confs[i]);
+		configs[i] = tu_config(confs[i]);
 }
 
 static void
@@ -385,8 +385,8 @@ teardown(void)
 	size_t i;
 
 	for (i = 0; i < (size_t)NCASES(confs); i++) {
-		policy_free(policies[i]);
-		policies[i] = NULL;
+		config_free(configs[i]);
+		configs[i] = NULL;
 	}
 }
 
@@ -412,7 +412,7 @@ START_TEST(test_eval)
 	 * verdict that leaves any field unset shows. */
 	memset(&v, 0x5a, sizeof(v));
 	v.text[sizeof(v.text) - 1] = '\0';
-	policy_eval(policies[c->conf], &req, &v);
+	policy_eval(configs[c->conf]->policy, &req, &v);
 
 	ck_assert_msg(v.decision == c->decision && v.reason == c->reason,
 	    "%s: got %s reason=%s, want %s reason=%s", c->name,
@@ -474,7 +474,7 @@ START_TEST(test_listener)
 	enum listener got = LISTENER_SMTP;
 	bool known;
 
-	known = policy_listener(policies[c->conf], c->port, c->dname, &got);
+	known = policy_listener(configs[c->conf]->policy, c->port, c->dname, &got);
 	ck_assert_msg(known == c->known, "%s: policy_listener got %s, want %s",
 	    c->name, known ? "known" : "unknown",
 	    c->known ? "known" : "unknown");
@@ -488,7 +488,7 @@ START_TEST(test_listener)
 	req.daemon_port = c->port;
 	req.daemon_name = c->dname;
 	req.rcpt = "<user@bluemind.loc>";
-	policy_eval(policies[c->conf], &req, &v);
+	policy_eval(configs[c->conf]->policy, &req, &v);
 	ck_assert_msg(v.listener_known == c->known && v.listener == c->listener,
 	    "%s: verdict got %s %s, want %s %s", c->name,
 	    v.listener_known ? "known" : "unknown",
@@ -525,7 +525,7 @@ START_TEST(test_recipients_independent)
 	req.client = &client;
 	for (i = 0; i < sizeof(seq) / sizeof(seq[0]); i++) {
 		req.rcpt = seq[i].rcpt;
-		policy_eval(policies[C_BASE], &req, &v);
+		policy_eval(configs[C_BASE]->policy, &req, &v);
 		ck_assert_msg(v.decision == seq[i].d && v.reason == seq[i].r,
 		    "rcpt %zu %s: got %s reason=%s, want %s reason=%s", i,
 		    seq[i].rcpt, policy_decision_name(v.decision),
@@ -545,7 +545,7 @@ START_TEST(test_new_defaults)
 	struct verdict v;
 
 	ck_assert(p != NULL);
-	ck_assert_msg(p->submission_require_tls && p->log_accepts &&
+	ck_assert_msg(p->submission_require_tls &&
 	    p->unknown_listener == UNKNOWN_AS_SMTP && p->mode == MODE_ENFORCE &&
 	    p->nlisteners == 0 && domset_count(p->local_domains) == 0 &&
 	    netset_count(p->my_networks) == 0,

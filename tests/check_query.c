@@ -155,7 +155,8 @@ static const struct qcase cases[] = {
 START_TEST(test_query)
 {
 	const struct qcase *c = &cases[_i];
-	struct policy *p = tu_policy(confs[c->conf]);
+	struct config *cf = tu_config(confs[c->conf]);
+	const struct policy *p = cf->policy;
 	char *out = NULL, *err = NULL, *argv[8];
 	size_t outlen = 0, errlen = 0;
 	FILE *fo, *fe;
@@ -188,14 +189,15 @@ START_TEST(test_query)
 	}
 	free(out);
 	free(err);
-	policy_free(p);
+	config_free(cf);
 }
 END_TEST
 
 /* Many recipients in one argument: the rcpt array is sized right. */
 START_TEST(test_many_rcpts)
 {
-	struct policy *p = tu_policy(confs[Q_BASE]);
+	struct config *cf = tu_config(confs[Q_BASE]);
+	const struct policy *p = cf->policy;
 	char *arg, *out = NULL, *err = NULL, *argv[2];
 	size_t outlen = 0, errlen = 0, i, n = 1000, o = 0;
 	FILE *fo, *fe;
@@ -230,7 +232,7 @@ START_TEST(test_many_rcpts)
 	free(arg);
 	free(out);
 	free(err);
-	policy_free(p);
+	config_free(cf);
 }
 END_TEST
 

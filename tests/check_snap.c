@@ -15,16 +15,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "policy.h"
+#include "config.h"
 #include "snap.h"
 #include "testutil.h"
 
-/* A policy tagged with a generation, in a field policy_eval() ignores;
+/* A config tagged with a generation, in fields policy_eval() ignores;
  * the ident is a heap string, so a read after free is caught. */
-static struct policy *
+static struct config *
 tagged(int gen)
 {
-	struct policy *p = policy_new();
+	struct config *p = config_new();
 
 	ck_assert(p != NULL);
 	p->syslog_facility = gen;
@@ -35,11 +35,11 @@ tagged(int gen)
 static void
 assert_gen(const struct snap *s, int want, const char *what)
 {
-	const struct policy *p;
+	const struct config *p;
 	char ident[32];
 
 	ck_assert_msg(s != NULL, "%s: got no snapshot, want gen %d", what, want);
-	p = snap_policy(s);
+	p = snap_config(s);
 	snprintf(ident, sizeof(ident), "gen-%d", want);
 	ck_assert_msg(p->syslog_facility == want &&
 	    strcmp(p->syslog_ident, ident) == 0,
@@ -60,7 +60,7 @@ END_TEST
 
 START_TEST(test_publish_acquire)
 {
-	struct policy *p = tagged(1);
+	struct config *p = tagged(1);
 	struct snap *a, *b;
 
 	ck_assert(snap_publish(p));
@@ -69,9 +69,9 @@ START_TEST(test_publish_acquire)
 	ck_assert_msg(a != NULL && a == b,
 	    "two acquires of one publish: got %p and %p, want the same",
 	    (void *)a, (void *)b);
-	ck_assert_msg(snap_policy(a) == p,
-	    "snap_policy: got %p, want the published %p",
-	    (const void *)snap_policy(a), (void *)p);
+	ck_assert_msg(snap_config(a) == p && snap_policy(a) == p->policy,
+	    "snap_config: got %p, want the published %p",
+	    (const void *)snap_config(a), (void *)p);
 	assert_gen(a, 1, "first acquire");
 	snap_release(a);
 	assert_gen(b, 1, "second acquire after the first release");
@@ -167,7 +167,7 @@ read_loop(void *arg)
 
 	do {
 		struct snap *s;
-		const struct policy *p;
+		const struct config *p;
 		char ident[32];
 
 		/* Read done before acquiring: a snapshot acquired after the
@@ -179,7 +179,7 @@ read_loop(void *arg)
 			    "acquire %lu: got NULL", r->acquires);
 			return NULL;
 		}
-		p = snap_policy(s);
+		p = snap_config(s);
 		snprintf(ident, sizeof(ident), "gen-%d", p->syslog_facility);
 		if (strcmp(p->syslog_ident, ident) != 0 ||
 		    p->syslog_facility < r->last ||

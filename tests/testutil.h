@@ -157,27 +157,23 @@ tu_errors_join(const struct conf_errors *e)
 	return out;
 }
 
-/* Builds a policy from config text (written to a temporary file that is
- * removed again); the test fails with the errors if the text is refused. */
-static inline struct policy *
-tu_policy(const char *text)
+/* Builds a config from config text (conf_load_text()); the test fails
+ * with the errors if the text is refused. Free it with config_free(). */
+static inline struct config *
+tu_config(const char *text)
 {
 	struct conf_errors errs = { NULL, 0, 0 };
-	struct tu_dir d;
-	struct policy *p;
-	char *path, *joined;
+	struct config *c;
+	char *joined;
 
-	tu_dir_make(&d);
-	path = tu_write(&d, "relaywarden.conf", text);
-	p = conf_load(path, &errs);
+	c = conf_load_text("relaywarden.conf", text, strlen(text), &errs, NULL,
+	    NULL);
 	joined = tu_errors_join(&errs);
 	conf_errors_free(&errs);
-	free(path);
-	tu_dir_remove(&d);
-	ck_assert_msg(p != NULL && joined[0] == '\0',
+	ck_assert_msg(c != NULL && joined[0] == '\0',
 	    "config refused:\n%s--- config:\n%s", joined, text);
 	free(joined);
-	return p;
+	return c;
 }
 
 #endif

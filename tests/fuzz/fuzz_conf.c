@@ -1,5 +1,5 @@
 /*
- * fuzz_conf - the configuration parser (conf.c) over whole files, list
+ * fuzz_conf - the configuration parser (conf*.c) over whole files, list
  * files included.
  *
  * Input: the main file's text, then up to three list files, each after a
@@ -7,10 +7,11 @@
  * "local_domains = @DIR@/l0" reads the first list file ("@DIR@/d" is a
  * directory, "@DIR@/eacces" cannot be opened: Permission denied).
  *
- * conf.c is compiled into this file with open() redirected: a path
- * outside that directory fails with ENOENT instead of reading the
- * machine's files (a fuzzed "/proc/kcore" must not be read for real).
- * Nothing else of conf.c is changed.
+ * The main file is loaded with conf_load_text(), its list files through
+ * an opener that keeps them inside that directory: a path outside it
+ * fails with ENOENT instead of reading the machine's files (a fuzzed
+ * "/proc/kcore" must not be read for real). The main file is also
+ * written there, so that an error can be checked against its lines.
  *
  * Properties:
  *   - a policy comes back exactly when no error was reported, and at
@@ -32,11 +33,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static int rw_fuzz_open(const char *path, int flags, ...);
-#define open rw_fuzz_open
-#include "../../milter/conf.c"
-#undef open
-
+#include "conf.h"
 #include "fuzz.h"
 
 #define NLISTS	3
@@ -44,18 +41,20 @@ static int rw_fuzz_open(const char *path, int flags, ...);
 static char dir[64];
 static size_t dirlen;
 
-static int
-rw_fuzz_open(const char *path, int flags, ...)
+static FILE *
+open_list(const char *path, bool *irregular, void *arg)
 {
+	(void)arg;
+	*irregular = false;
 	if (strncmp(path, dir, dirlen) != 0 || path[dirlen] != '/') {
 		errno = ENOENT;
-		return -1;
+		return NULL;
 	}
 	if (strcmp(path + dirlen, "/eacces") == 0) {
 		errno = EACCES;
-		return -1;
+		return NULL;
 	}
-	return open(path, flags);	/* conf.c opens to read only */
+	return conf_open_file(path, irregular);
 }
 
 static void
@@ -203,17 +202,20 @@ joined(const struct conf_errors *e)
 }
 
 static void
-check_policy(const struct policy *p)
+check_config(const struct config *c)
 {
+	const struct policy *p = c->policy;
 	size_t i, j;
 
-	FZ_CHECK(p->milter_socket != NULL && p->syslog_ident != NULL &&
-	    p->user != NULL && p->pid_file != NULL && p->socket_group != NULL,
+	FZ_CHECK(c->milter_socket != NULL && c->syslog_ident != NULL &&
+	    c->user != NULL && c->pid_file != NULL && c->socket_group != NULL,
 	    "a string setting is NULL");
-	FZ_CHECK((p->socket_mode & 07) == 0, "socket_mode %o", p->socket_mode);
-	FZ_CHECK(strlen(p->digest_short) == 12 &&
-	    strspn(p->digest_short, "0123456789abcdef") == 12,
-	    "digest_short \"%s\"", p->digest_short);
+	FZ_CHECK((c->socket_mode & 07) == 0, "socket_mode %o", c->socket_mode);
+	FZ_CHECK(strlen(c->digest) == 64 &&
+	    strspn(c->digest, "0123456789abcdef") == 64 &&
+	    strncmp(c->digest_short, c->digest, 12) == 0 &&
+	    strlen(c->digest_short) == 12, "digest \"%s\", short \"%s\"",
+	    c->digest, c->digest_short);
 	for (i = 0; i < p->nlisteners; i++) {
 		const struct listener_entry *a = &p->listeners[i];
 
@@ -239,7 +241,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static bool ready;
 	struct file files[1 + NLISTS];
 	struct conf_errors e1 = { NULL, 0, 0 }, e2 = { NULL, 0, 0 };
-	struct policy *p1, *p2;
+	struct config *p1, *p2;
 	const char *s = (const char *)data, *end = s + size, *sep;
 	char main_path[128], *j1, *j2;
 	size_t nfiles = 0, i;
@@ -276,28 +278,30 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 
 	snprintf(main_path, sizeof(main_path), "%s/relaywarden.conf", dir);
-	p1 = conf_load(main_path, &e1);
+	p1 = conf_load_text(main_path, files[0].text, files[0].len, &e1,
+	    open_list, NULL);
 	FZ_CHECK((p1 != NULL) == (e1.n == 0 && e1.dropped == 0),
-	    "policy %p with %zu errors, %zu dropped", (void *)p1, e1.n,
+	    "config %p with %zu errors, %zu dropped", (void *)p1, e1.n,
 	    e1.dropped);
 	FZ_CHECK(e1.n <= CONF_ERRORS_MAX, "%zu errors kept", e1.n);
 	for (i = 0; i < e1.n; i++)
 		check_error(e1.msg[i], files, nfiles);
 	if (p1 != NULL)
-		check_policy(p1);
+		check_config(p1);
 
-	p2 = conf_load(main_path, &e2);
+	p2 = conf_load_text(main_path, files[0].text, files[0].len, &e2,
+	    open_list, NULL);
 	j1 = joined(&e1);
 	j2 = joined(&e2);
 	FZ_CHECK(strcmp(j1, j2) == 0, "two loads differ:\n%s\n----\n%s", j1, j2);
 	FZ_CHECK((p1 == NULL) == (p2 == NULL) && (p1 == NULL ||
-	    memcmp(p1->digest, p2->digest, sizeof(p1->digest)) == 0),
+	    strcmp(p1->digest, p2->digest) == 0),
 	    "two loads differ in their policy or digest");
 
 	free(j1);
 	free(j2);
-	policy_free(p1);
-	policy_free(p2);
+	config_free(p1);
+	config_free(p2);
 	conf_errors_free(&e1);
 	conf_errors_free(&e2);
 	for (i = 0; i < nfiles; i++)

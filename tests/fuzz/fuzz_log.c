@@ -7,15 +7,16 @@
  * recipient; each a length byte and that many bytes).
  *
  * Properties:
- *   - log_escape() writes only printable ASCII other than space, within
+ *   - escape_value() writes only printable ASCII other than space, within
  *     the buffer, NUL-terminated; unescaped, it gives back the value, or
  *     a prefix of it followed by the marker "\..." when the value was cut;
- *   - log_show() writes only printable ASCII, within the buffer;
+ *   - escape_show() writes only printable ASCII, within the buffer;
  *   - a decision line has exactly its thirteen fixed keys, in order, one
  *     space between them, whatever the values hold: no client can split
  *     the line, add a key or hide a byte.
  */
 #include "fuzz.h"
+#include "escape.h"
 #include "log.h"
 
 static const char *const keys[] = {
@@ -44,12 +45,12 @@ check_escape(const char *src, size_t dstlen)
 
 	if (dst == NULL)
 		abort();
-	log_escape(dst, dstlen, src);
-	FZ_CHECK(memchr(dst, '\0', dstlen) != NULL, "log_escape: no NUL in "
+	escape_value(dst, dstlen, src);
+	FZ_CHECK(memchr(dst, '\0', dstlen) != NULL, "escape_value: no NUL in "
 	    "%zu bytes", dstlen);
 	for (p = dst; *p != '\0'; p++)
 		FZ_CHECK((unsigned char)*p > ' ' && (unsigned char)*p < 0x7f,
-		    "log_escape wrote 0x%02x", (unsigned char)*p);
+		    "escape_value wrote 0x%02x", (unsigned char)*p);
 	if (src[0] == '\0') {
 		FZ_CHECK(strcmp(dst, "-") == 0, "\"\" escaped as \"%s\"", dst);
 		free(dst);
@@ -90,11 +91,11 @@ check_show(const char *src, size_t dstlen)
 
 	if (dst == NULL)
 		abort();
-	log_show(dst, dstlen, src);
-	FZ_CHECK(memchr(dst, '\0', dstlen) != NULL, "log_show: no NUL");
+	escape_show(dst, dstlen, src);
+	FZ_CHECK(memchr(dst, '\0', dstlen) != NULL, "escape_show: no NUL");
 	for (p = dst; *p != '\0'; p++)
 		FZ_CHECK((unsigned char)*p >= ' ' && (unsigned char)*p < 0x7f &&
-		    *p != '"', "log_show wrote 0x%02x", (unsigned char)*p);
+		    *p != '"', "escape_show wrote 0x%02x", (unsigned char)*p);
 	free(dst);
 }
 
