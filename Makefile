@@ -171,6 +171,7 @@ test: check check-san check-valgrind all fuzz-brief fuzz-mutants bench-bins \
 	DATAGATE_BIN=$(abspath $(B))/tests/integration/datagate \
 	    tests/integration/afterdata
 	tests/integration/mynetworks
+	tests/integration/drift
 	tests/integration/stop
 	tests/integration/failsafe
 	B=$(B) tests/stress/run

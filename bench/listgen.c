@@ -279,7 +279,7 @@ lg_write_domains(const char *path, uint64_t n)
 	    "%llu entries\n", (unsigned long long)n);
 	for (i = 0; i < n; i++) {
 		lg_domain(i, name, sizeof(name), &wild);
-		fprintf(fp, "%s OK\n", name);
+		fprintf(fp, "%s\n", name);
 	}
 	return close_ok(fp, true);
 }

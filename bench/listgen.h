@@ -59,7 +59,7 @@ void	lg_net_host(const struct lg_net *net, uint64_t salt,
 /* An address no entry covers. */
 void	lg_addr_miss(uint64_t k, bool v6, struct netaddr *out);
 
-/* "domain OK" lines (BlueMind's virtual_domains-flat), with comments. */
+/* One domain a line (a list file), with comments. */
 bool	lg_write_domains(const char *path, uint64_t n);
 /* One network a line. */
 bool	lg_write_networks(const char *path, uint64_t n);

@@ -48,6 +48,7 @@ enum conf_type {
 	CONF_SOCKET,		/* inet:PORT@HOST, inet6:..., unix:/PATH */
 	CONF_ACCOUNT,		/* a user or group name, or "" */
 	CONF_WORD,		/* one printable word */
+	CONF_DIR,		/* an absolute directory path */
 };
 
 struct conf_key {
@@ -86,7 +87,8 @@ struct config *conf_load_as(const char *path, struct conf_errors *errs,
  * name. List files are opened with open_list(path, &irregular, arg):
  * NULL with errno set, or with *irregular set for a file that is not a
  * regular one (open_list NULL: the file system, regular files only).
- * For tests and fuzzers.
+ * With an open_list of its own, no Postfix tool is run: a lookup table
+ * or a postfix: entry is an error. For tests and fuzzers.
  */
 typedef FILE *conf_open_fn(const char *path, bool *irregular, void *arg);
 struct config *conf_load_text(const char *name, const char *text, size_t len,

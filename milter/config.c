@@ -27,6 +27,10 @@ config_free(struct config *c)
 	for (i = 0; c->text != NULL && i < c->ntext; i++)
 		free(c->text[i]);
 	free(c->text);
+	for (i = 0; i < c->nsources; i++)
+		free(c->sources[i]);
+	free(c->sources);
+	free(c->postfix_dir);
 	policy_free(c->policy);
 	free(c->milter_socket);
 	free(c->syslog_ident);

@@ -16,6 +16,8 @@
 
 struct config {
 	struct policy	*policy;	/* all that policy_eval() reads */
+	char		*postfix_dir;	/* the Postfix instance of postfix: */
+	bool		allow_wide;	/* allow_wide_networks */
 	char		*milter_socket;
 	int		syslog_facility;	/* LOG_MAIL, ... */
 	char		*syslog_ident;
@@ -30,6 +32,10 @@ struct config {
 	 * (-n prints these). */
 	char		**text;
 	size_t		ntext;
+	/* Every file the lists were read from (list files, Postfix's
+	 * main.cf and tables), for the watcher; duplicates possible. */
+	char		**sources;
+	size_t		nsources;
 	/* SHA-256 of the config and its list files, in hex; the log's
 	 * policy= names it by its first 12 digits. */
 	char		digest[65];

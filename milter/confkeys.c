@@ -43,6 +43,12 @@ const struct conf_row conf_rows[] = {
 	    "where the milter listens, in libmilter syntax: inet:PORT@HOST, "
 	    "inet6:PORT@HOST or unix:/PATH" }, set_socket, C(milter_socket),
 	    NULL, NULL },
+	{ { "postfix_config_directory", CONF_DIR, "/etc/postfix", NULL, false,
+	    "the Postfix instance whose parameters and tables postfix: and "
+	    "type:table entries read" }, NULL, C(postfix_dir), NULL, NULL },
+	{ { "allow_wide_networks", CONF_BOOL, "no", bool_words, false,
+	    "let my_networks hold a network wider than /8 (IPv4) or /16 "
+	    "(IPv6)" }, NULL, C(allow_wide), NULL, NULL },
 	{ { "local_domains", CONF_LIST, "", NULL, false,
 	    "the server's own domains; \".example.org\" matches every "
 	    "subdomain of example.org (\"!\" excludes, first match wins)" },
@@ -162,14 +168,35 @@ set_domains(struct parser *ps, size_t k, const char *value, const char *file,
 	conf_each_entry(ps, value, file, line, add_domain);
 }
 
+/* The prefix length of a network that is wider than /8 (IPv4) or /16
+ * (IPv6), or -1: an entry netset took, so "a/n" or "[a]/n" or a host.
+ * An exclusion only narrows the list. */
+static int
+wide(const char *entry)
+{
+	const char *slash = strrchr(entry, '/');
+	long n;
+
+	if (entry[0] == '!' || slash == NULL)
+		return -1;
+	n = strtol(slash + 1, NULL, 10);
+	return n < (strchr(entry, ':') != NULL ? 16 : 8) ? (int)n : -1;
+}
+
 static void
 add_network(struct parser *ps, const char *entry, const char *file,
     unsigned line)
 {
-	char err[CONF_ERR_MAX];
+	char err[CONF_ERR_MAX], shown[SHOWN_MAX];
+	int n;
 
 	if (!netset_add(ps->c->policy->my_networks, entry, err, sizeof(err)))
 		conf_error_at(ps, file, line, "my_networks: %s", err);
+	else if (!ps->c->allow_wide && (n = wide(entry)) >= 0)
+		conf_error_at(ps, file, line, "my_networks: \"%s\" is a /%d: "
+		    "every client in it may relay; a network wider than /8 "
+		    "(IPv4) or /16 (IPv6) is refused unless allow_wide_networks "
+		    "= yes", escape_show(shown, sizeof(shown), entry), n);
 }
 
 static void
@@ -399,6 +426,22 @@ set_path(struct parser *ps, size_t k, const char *value, const char *file,
 	set_string(ps, k, value);
 }
 
+static void
+set_dir(struct parser *ps, size_t k, const char *value, const char *file,
+    unsigned line)
+{
+	char shown[SHOWN_MAX];
+
+	if (value[0] != '/' || strlen(value) > 1024 || has_blank(value)) {
+		conf_error_at(ps, file, line, "%s must be an absolute directory "
+		    "path without spaces or control bytes, not \"%s\"",
+		    conf_rows[k].pub.name,
+		    escape_show(shown, sizeof(shown), value));
+		return;
+	}
+	set_string(ps, k, value);
+}
+
 /* A user or group name as useradd(8) accepts it; "" means none. */
 bool
 conf_is_account_name(const char *s)
@@ -540,7 +583,7 @@ conf_apply(struct parser *ps, size_t k, const char *value, const char *file,
 	static conf_setter *const by_type[] = {
 		[CONF_BOOL] = set_bool, [CONF_ENUM] = set_enum,
 		[CONF_MODE] = set_mode, [CONF_PATH] = set_path,
-		[CONF_ACCOUNT] = set_account,
+		[CONF_ACCOUNT] = set_account, [CONF_DIR] = set_dir,
 	};
 	conf_setter *set = conf_rows[k].set != NULL ? conf_rows[k].set :
 	    by_type[conf_rows[k].pub.type];

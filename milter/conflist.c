@@ -1,10 +1,19 @@
 /*
- * conflist - list values and list files. See confparse.h.
+ * conflist - list values, list files, lookup tables and Postfix's own
+ * parameters. See confparse.h.
  *
- * A list value holds entries separated by commas and/or white space; an
- * entry that is an absolute path names a list file: one entry per line,
- * its first field only (so "domain OK" map source lines work as they
- * are), '#' comments and blank lines ignored. List files do not nest.
+ * A list is read as Postfix reads its lists (mynetworks, mydestination):
+ * entries separated by commas and/or white space, each one of
+ *   ENTRY          a domain, network or listener ("!" excludes)
+ *   /file          a list file: every entry on each line counts, '#'
+ *                  comment lines and blank lines are ignored; it may
+ *                  name further list files
+ *   type:table     the keys of a Postfix lookup table, listed by
+ *                  "postmap -s" (hash:, texthash:, lmdb:, cdb:, btree:)
+ *   postfix:NAME   the value of Postfix's parameter NAME ("postconf
+ *                  -hx"), read again as a list
+ * Sources nest at most SOURCE_DEPTH deep (a loop ends there with an
+ * error). Every byte read goes into the digest, with where it was read.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -14,13 +23,15 @@
 #include <unistd.h>
 
 #include "confparse.h"
+#include "postfix.h"
 
-/*
- * Opens path to read it, a regular file only: a device or a FIFO could
- * feed us forever, and opening a FIFO with no writer would block "-n",
- * a reload, and the stop that waits on the reload. The open itself does
- * not block. NULL with errno set, or with *irregular set.
- */
+#define SOURCE_DEPTH	8
+
+static const char seps[] = " \t\r\n\f\v,";
+
+static void entry(struct parser *ps, const char *s, const char *file,
+    unsigned line, conf_entry_fn *each, unsigned depth);
+
 FILE *
 conf_open_file(const char *path, bool *irregular)
 {
@@ -50,12 +61,41 @@ fail:
 	return NULL;
 }
 
+/* Remembers a file the config was read from (for the watcher). */
+static void
+source(struct parser *ps, const char *path)
+{
+	char *copy = strdup(path), **grown;
+
+	grown = copy == NULL ? NULL : realloc(ps->c->sources,
+	    (ps->c->nsources + 1) * sizeof(*grown));
+	if (grown == NULL) {
+		free(copy);
+		ps->oom = true;
+		return;
+	}
+	ps->c->sources = grown;
+	ps->c->sources[ps->c->nsources++] = copy;
+}
+
+/* An uppercase word: the value of a lookup table's source line. */
+static bool
+table_value(const char *s)
+{
+	if (*s == '\0')
+		return false;
+	for (; *s != '\0'; s++)
+		if (*s < 'A' || *s > 'Z')
+			return false;
+	return true;
+}
+
 /* One line of a list file (n: conf_read_line()'s answer). */
 static void
 list_line(struct parser *ps, char *buf, long n, const char *path,
-    unsigned lineno, conf_entry_fn *each)
+    unsigned lineno, conf_entry_fn *each, unsigned depth)
 {
-	char *s, nested[SHOWN_MAX];
+	char *s, *second, shown[PATH_SHOWN_MAX];
 	size_t len;
 
 	if (n == -2) {
@@ -69,22 +109,44 @@ list_line(struct parser *ps, char *buf, long n, const char *path,
 	}
 	if (conf_blank_or_comment(buf))
 		return;
-	/* Only the first field counts: "example.org OK" works. */
-	s = buf + strspn(buf, conf_blanks);
-	len = strcspn(s, conf_blanks);
-	s[len] = '\0';
-	if (s[0] == '/') {
-		conf_error_at(ps, path, lineno, "list files do not nest: "
-		    "\"%s\" must be listed in the main file",
-		    escape_show(nested, sizeof(nested), s));
-		return;
+	/* "example.org OK" is a lookup table's source line: as a list, its
+	 * "OK" would be a domain of its own. */
+	s = buf + strspn(buf, seps);
+	second = s + strcspn(s, seps);
+	second += strspn(second, seps);
+	len = strcspn(second, seps);
+	if (len > 0 && second[len + strspn(second + len, seps)] == '\0') {
+		char word[64];
+
+		snprintf(word, sizeof(word), "%.*s", (int)len, second);
+		if (table_value(word)) {
+			conf_error_at(ps, path, lineno, "\"%s\" is a lookup "
+			    "table's source (KEY VALUE lines), not a list: "
+			    "name it texthash:%s to read its keys", word,
+			    escape_show(shown, sizeof(shown), path));
+			return;
+		}
 	}
-	each(ps, s, path, lineno);
+	for (; *s != '\0'; s += strspn(s, seps)) {
+		len = strcspn(s, seps);
+		if (s[len] != '\0')
+			s[len++] = '\0';
+		entry(ps, s, path, lineno, each, depth);
+		s += len;
+	}
+}
+
+/* How much of a path or table an error quotes: one from a list file is
+ * that file's bytes, quoted as little as its entries. */
+static size_t
+shown_max(unsigned depth)
+{
+	return depth > 1 ? SHOWN_MAX : PATH_SHOWN_MAX;
 }
 
 static void
 read_list_file(struct parser *ps, const char *path, const char *file,
-    unsigned line, conf_entry_fn *each)
+    unsigned line, conf_entry_fn *each, unsigned depth)
 {
 	char *buf, ebuf[128], spath[PATH_SHOWN_MAX];
 	bool irregular;
@@ -94,7 +156,7 @@ read_list_file(struct parser *ps, const char *path, const char *file,
 
 	if (ps->no_lists)
 		return;		/* the load fails: see conf_load_as() */
-	escape_show(spath, sizeof(spath), path);
+	escape_show(spath, shown_max(depth), path);
 	if ((buf = malloc(CONF_LINE_MAX + 2)) == NULL) {
 		ps->oom = true;
 		return;
@@ -112,10 +174,11 @@ read_list_file(struct parser *ps, const char *path, const char *file,
 			    sizeof(ebuf)));
 		return;
 	}
+	source(ps, path);
 	/* The digest covers what was read from where. */
 	EVP_DigestUpdate(ps->sha, path, strlen(path) + 1);
 	while ((n = conf_read_line(fp, buf, ps->sha)) != -1 && n != -4)
-		list_line(ps, buf, n, path, ++lineno, each);
+		list_line(ps, buf, n, path, ++lineno, each, depth);
 	if (ferror(fp))
 		conf_error_at(ps, file, line, "error reading list file \"%s\": "
 		    "%s", spath, strerror_r(errno, ebuf, sizeof(ebuf)));
@@ -123,11 +186,136 @@ read_list_file(struct parser *ps, const char *path, const char *file,
 	fclose(fp);
 }
 
+/* Every entry of text (a list, as Postfix writes one), from a source
+ * that has no lines of its own: errors name the line that named it. */
+static void
+each_of(struct parser *ps, char *text, const char *file, unsigned line,
+    conf_entry_fn *each, unsigned depth)
+{
+	char *s;
+	size_t len;
+
+	for (s = text + strspn(text, seps); *s != '\0'; s += strspn(s, seps)) {
+		len = strcspn(s, seps);
+		if (s[len] != '\0')
+			s[len++] = '\0';
+		entry(ps, s, file, line, each, depth);
+		s += len;
+	}
+}
+
+/* The keys of a table's "key<TAB>value" lines, as a list. */
+static void
+keys_of(char *out)
+{
+	char *r = out, *w = out;
+
+	while (*r != '\0') {
+		size_t key = strcspn(r, " \t\n");
+
+		memmove(w, r, key);
+		w += key;
+		*w++ = ' ';
+		r += strcspn(r, "\n");
+		r += *r == '\n';
+	}
+	*w = '\0';
+}
+
+/* The files a table is read from, for the watcher. */
+static void
+table_sources(struct parser *ps, const char *type, size_t tlen,
+    const char *path)
+{
+	static const struct { const char *type, *suffix; } files[] = {
+		{ "hash", ".db" }, { "btree", ".db" }, { "lmdb", ".lmdb" },
+		{ "cdb", ".cdb" }, { "dbm", ".pag" }, { "sdbm", ".pag" },
+		{ "texthash", "" },
+	};
+	char name[4200];
+	size_t i;
+
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++)
+		if (strlen(files[i].type) == tlen &&
+		    strncmp(files[i].type, type, tlen) == 0) {
+			snprintf(name, sizeof(name), "%s%s", path,
+			    files[i].suffix);
+			source(ps, name);
+		}
+}
+
+/* A "type:table" entry, or "postfix:NAME". */
+static void
+table(struct parser *ps, const char *s, size_t tlen, const char *file,
+    unsigned line, conf_entry_fn *each, unsigned depth)
+{
+	char shown[PATH_SHOWN_MAX], why[CONF_ERR_MAX], main_cf[4200], *out;
+	bool param = tlen == 7 && strncmp(s, "postfix", 7) == 0;
+	bool ok;
+
+	escape_show(shown, shown_max(depth), s);
+	if (!param && !postfix_can_list(s, tlen)) {
+		conf_error_at(ps, file, line, "lookup table \"%s\" cannot be "
+		    "listed (Postfix can only ask it one key at a time): write "
+		    "its entries in a list file, or use a hash:, texthash:, "
+		    "lmdb: or cdb: table", shown);
+		return;
+	}
+	if (ps->open_list != NULL) {
+		conf_error_at(ps, file, line, "\"%s\": Postfix's tools are not "
+		    "run in this load", shown);
+		return;
+	}
+	if (param) {
+		ok = postfix_param(ps->c->postfix_dir, s + 8, &out, why,
+		    sizeof(why));
+		snprintf(main_cf, sizeof(main_cf), "%s/main.cf",
+		    ps->c->postfix_dir);
+		source(ps, main_cf);
+	} else {
+		ok = postfix_table(ps->c->postfix_dir, s, &out, why,
+		    sizeof(why));
+		table_sources(ps, s, tlen, s + tlen + 1);
+	}
+	if (!ok) {
+		conf_error_at(ps, file, line, "\"%s\": %s", shown, why);
+		return;
+	}
+	EVP_DigestUpdate(ps->sha, s, strlen(s) + 1);
+	EVP_DigestUpdate(ps->sha, out, strlen(out));
+	if (!param)
+		keys_of(out);
+	each_of(ps, out, file, line, each, depth);
+	free(out);
+}
+
+static void
+entry(struct parser *ps, const char *s, const char *file, unsigned line,
+    conf_entry_fn *each, unsigned depth)
+{
+	size_t tlen = strcspn(s, ":");
+	bool is_table = s[tlen] == ':' && (postfix_is_table_type(s, tlen) ||
+	    (tlen == 7 && strncmp(s, "postfix", 7) == 0));
+
+	if ((s[0] == '/' || is_table) && depth >= SOURCE_DEPTH) {
+		char shown[SHOWN_MAX];
+
+		conf_error_at(ps, file, line, "\"%s\": lists nest deeper than "
+		    "%d levels (a loop?)", escape_show(shown, sizeof(shown), s),
+		    SOURCE_DEPTH);
+	} else if (s[0] == '/') {
+		read_list_file(ps, s, file, line, each, depth + 1);
+	} else if (is_table) {
+		table(ps, s, tlen, file, line, each, depth + 1);
+	} else {
+		each(ps, s, file, line);
+	}
+}
+
 void
 conf_each_entry(struct parser *ps, const char *value, const char *file,
     unsigned line, conf_entry_fn *each)
 {
-	static const char seps[] = " \t\r\n\f\v,";
 	char *copy = strdup(value), *s;
 
 	if (copy == NULL) {
@@ -147,10 +335,7 @@ conf_each_entry(struct parser *ps, const char *value, const char *file,
 		len = strcspn(s, seps);
 		sep = s[len];
 		s[len] = '\0';
-		if (s[0] == '/')
-			read_list_file(ps, s, file, line, each);
-		else
-			each(ps, s, file, line);
+		entry(ps, s, file, line, each, 0);
 		s += len;
 		if (sep != '\0') {
 			line += sep == '\n';

@@ -6,7 +6,6 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,7 +19,9 @@
 #include "glue.h"
 #include "log.h"
 #include "query.h"
+#include "reload.h"
 #include "snap.h"
+#include "verify.h"
 
 #ifndef RW_CONF_DEFAULT
 #define RW_CONF_DEFAULT "/etc/relaywarden/relaywarden.conf"
@@ -88,90 +89,6 @@ load_or_print(bool for_good)
 		    errs.dropped);
 	conf_errors_free(&errs);
 	return c;
-}
-
-static void
-log_config(const char *what, const struct config *c)
-{
-	const struct policy *p = c->policy;
-	char path[1024];
-
-	log_msg(LOG_INFO, "%s: config=%s sha256=%s local_domains=%zu "
-	    "my_networks=%zu mode=%s", what,
-	    escape_show(path, sizeof(path), conf_path), c->digest,
-	    domset_count(p->local_domains), netset_count(p->my_networks),
-	    policy_mode_words[p->mode]);
-}
-
-/* A reload cannot change a key read only at the start: say which. */
-static void
-restart_key(const char *name, const char *running, const char *in_file,
-    void *arg)
-{
-	char was[256], now[256];
-
-	(void)arg;
-	log_msg(LOG_WARNING, "reload: %s = %s in force until a restart (the "
-	    "file says %s)", name, escape_show(was, sizeof(was), running),
-	    escape_show(now, sizeof(now), in_file));
-}
-
-/* Set before the stop signal wakes the reload thread. */
-static atomic_bool stopping;
-
-/*
- * SIGUSR1 reloads (libmilter's own signal thread takes SIGHUP, SIGTERM
- * and SIGINT as "stop"). The new policy is built with no lock held; a
- * broken file keeps the old policy and logs every error. The thread is
- * stopped with "stopping" and a SIGUSR1 of its own, never cancelled:
- * cancelling it inside sigwait() is what AddressSanitizer trips on
- * (google/sanitizers#1399), and a cancel could cut a reload in half.
- * Between signals, every DAEMON_TRIM_SECONDS, it gives malloc's free
- * pages back (see daemon.h).
- */
-static void *
-reload_thread(void *arg)
-{
-	const sigset_t *set = arg;
-	const struct timespec tick = { DAEMON_TRIM_SECONDS, 0 };
-
-	for (;;) {
-		struct conf_errors errs = { NULL, 0, 0 };
-		struct config *c;
-		struct snap *s;
-		size_t i;
-
-		if (sigtimedwait(set, NULL, &tick) < 0) {
-			if (errno == EAGAIN)
-				daemon_trim_memory();
-			continue;
-		}
-		if (atomic_load(&stopping))
-			break;
-		c = conf_load(conf_path, &errs);
-		if (c == NULL) {
-			for (i = 0; i < errs.n; i++)
-				log_msg(LOG_ERR, "reload refused: %s", errs.msg[i]);
-			log_msg(LOG_ERR, "reload refused: %zu error(s); the "
-			    "previous policy stays in force", errs.n + errs.dropped);
-			conf_errors_free(&errs);
-			continue;
-		}
-		log_config("reloaded", c);
-		/* Only this thread publishes after the start: the current
-		 * snapshot holds the values in force. */
-		if ((s = snap_acquire()) != NULL &&
-		    !conf_keep_start_keys(snap_config(s), c, restart_key,
-		    NULL)) {
-			config_free(c);
-			c = NULL;
-		}
-		snap_release(s);
-		if (c == NULL || !snap_publish(c))
-			log_msg(LOG_ERR, "reload: out of memory; the previous "
-			    "policy stays in force");
-	}
-	return NULL;
 }
 
 /* conf_path made absolute; false (and a message) when that fails. */
@@ -325,19 +242,21 @@ options(int argc, char *argv[], struct options *o)
 		usage();
 }
 
-/* -n: what the start would refuse too, then the settings. */
+/* -n: what the start would refuse too, then the settings, then which of
+ * Postfix's listeners no list names. */
 static int
-check(struct config *c, bool all)
+check(struct config *c, bool all, bool as_root)
 {
 	char err[512], path[1024];
 
-	if (!daemon_accounts(c->user, c->socket_group, err, sizeof(err))) {
+	if (!verify_start(c, as_root, err, sizeof(err))) {
 		fprintf(stderr, "%s: %s\n", escape_show(path, sizeof(path),
 		    conf_path), err);
 		config_free(c);
 		return 1;
 	}
 	conf_print(stdout, c, all);
+	verify_listeners(c, stderr);
 	printf("%s: ok: %zu local domains, %zu networks, policy %s\n",
 	    conf_path, domset_count(c->policy->local_domains),
 	    netset_count(c->policy->my_networks), c->digest_short);
@@ -347,7 +266,7 @@ check(struct config *c, bool all)
 
 /* After the stop: the sessions left, the reload thread, the files. */
 static void
-stop(pthread_t reloader, const char *unix_file, const char *pid_file)
+stop(const char *unix_file, const char *pid_file)
 {
 	unsigned long open;
 	unsigned busy;
@@ -358,9 +277,7 @@ stop(pthread_t reloader, const char *unix_file, const char *pid_file)
 		    "%d s", busy, STOP_WAIT);
 	log_msg(LOG_INFO, "stopping: %lu session(s) left open; the MTA applies "
 	    "its milter_default_action to their next command", open);
-	atomic_store(&stopping, true);
-	pthread_kill(reloader, SIGUSR1);
-	pthread_join(reloader, NULL);
+	reload_stop();
 	snap_shutdown();
 	/* libmilter leaves a unix socket behind in some builds; the files
 	 * are ours to remove (their directory is ours after the drop). */
@@ -373,12 +290,11 @@ stop(pthread_t reloader, const char *unix_file, const char *pid_file)
 
 /* The daemon, from the first config to the stop. */
 static int
-run(struct config *c, bool foreground, sigset_t *set)
+run(struct config *c, bool foreground)
 {
 	const char *unix_path = NULL;
 	char *unix_file = NULL, *pid_file = NULL;
 	bool pid_written = false;
-	pthread_t reloader;
 	int status, ready;
 
 	/* -f copies each line to stderr, except into systemd's journal,
@@ -389,7 +305,7 @@ run(struct config *c, bool foreground, sigset_t *set)
 		config_free(c);
 		return EX_CONFIG;
 	}
-	log_config("starting", c);
+	reload_log_config("starting", conf_path, c);
 	log_msg(LOG_INFO, "listening on %s as uid %ld", c->milter_socket,
 	    (long)geteuid());
 	/* Our own copies: a reload frees the config they come from. */
@@ -399,13 +315,11 @@ run(struct config *c, bool foreground, sigset_t *set)
 		log_msg(LOG_ERR, "out of memory");
 		return EX_OSERR;
 	}
-	if (pthread_create(&reloader, NULL, reload_thread, set) != 0) {
-		log_msg(LOG_ERR, "cannot start the reload thread");
+	if (!reload_start(conf_path))
 		return EX_OSERR;
-	}
 	daemon_ready(ready);
 	status = glue_run();
-	stop(reloader, unix_file, pid_written ? pid_file : NULL);
+	stop(unix_file, pid_written ? pid_file : NULL);
 	free(unix_file);
 	free(pid_file);
 	log_close();
@@ -417,20 +331,19 @@ main(int argc, char *argv[])
 {
 	struct options o;
 	struct config *c;
-	sigset_t set, stops;
+	sigset_t stops;
+	bool as_root = geteuid() == 0;
 	int status;
 
 	options(argc, argv, &o);
 	/*
 	 * The daemon's signals are blocked from the start, so that only
-	 * sigwait() sees them: SIGUSR1 in the reload thread, the stop
+	 * a wait for them sees them: SIGUSR1 in the reload thread, the stop
 	 * signals in libmilter's own signal thread. One sent while the
 	 * first load runs (systemctl reload or stop just after start)
 	 * waits for its thread instead of killing the daemon with the
 	 * default action, and so does one sent to a thread started later.
 	 */
-	sigemptyset(&set);
-	sigaddset(&set, SIGUSR1);
 	sigemptyset(&stops);
 	sigaddset(&stops, SIGHUP);
 	sigaddset(&stops, SIGTERM);
@@ -445,11 +358,11 @@ main(int argc, char *argv[])
 	if ((c = load_or_print(o.mode != RUN)) == NULL)
 		return o.mode == RUN ? EX_CONFIG : 1;
 	if (o.mode == CHECK)
-		return check(c, o.all);
+		return check(c, o.all, as_root);
 	if (o.mode == QUERY) {
 		status = query_run(c->policy, o.argc, o.argv, stdout, stderr);
 		config_free(c);
 		return status;
 	}
-	return run(c, o.foreground, &set);
+	return run(c, o.foreground);
 }
