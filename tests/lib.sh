@@ -16,7 +16,7 @@
 #   sockets     port_busy, port_listening, unix_listening,
 #               socket_listening, first_free_port
 #   the daemon  daemon_start, daemon_wait_exit, daemon_stop, rss_kb,
-#               built_with, SAN_REPORT_RE
+#               rss_figures, built_with, SAN_REPORT_RE
 #   SMTP        smtp_open, smtp_reply, smtp_cmd, smtp_close
 [ -z "${RW_TESTLIB:-}" ] || return 0
 RW_TESTLIB=1
@@ -237,6 +237,11 @@ daemon_stop() {
 # gives its peak so far (the kernel's high-water mark).
 rss_kb() {
 	awk -v f="${2:-VmRSS}:" '$1 == f { print $2 }' "/proc/$1/status" 2>/dev/null
+}
+# rss_figures PID START: PID's resident set at its start (START kB, as
+# rss_kb said then), at its peak, and now, as a comment line of figures.
+rss_figures() {
+	echo "# RSS: start ${2:-?} kB, peak $(rss_kb "$1" VmHWM) kB, end $(rss_kb "$1") kB"
 }
 
 # built_with BIN asan|tsan...: BIN carries one of these sanitizers' run
