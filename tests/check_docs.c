@@ -25,10 +25,10 @@
 #include "conf.h"
 #include "query.h"
 
-#define TOP "../"
-#define README TOP "README.md"
-#define MAN5 TOP "conf/relaywarden.conf.5"
-#define DOCS TOP "docs"
+#define TOP ".."
+#define README TOP "/README.md"
+#define MAN5 TOP "/conf/relaywarden.conf.5"
+#define DOCS TOP "/docs"
 
 /* The table row for key, as README writes it: "| `key` | `default` |"
  * or "| `key` | (empty) |". */
@@ -493,7 +493,7 @@ START_TEST(readme_queries_are_true)
 {
 	char *text = slurp(README), *s;
 	struct conf_errors errs = { 0 };
-	struct config *c = conf_load(TOP "conf/relaywarden.conf", &errs);
+	struct config *c = conf_load(TOP "/conf/relaywarden.conf", &errs);
 	int examples = 0;
 
 	ck_assert_msg(c != NULL, "conf/relaywarden.conf: %s",
