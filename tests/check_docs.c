@@ -526,6 +526,7 @@ START_TEST(readme_queries_are_true)
 		examples++;
 	}
 	ck_assert_msg(examples > 0, "README.md has no -q example");
+	conf_errors_free(&errs);
 	config_free(c);
 	free(text);
 }
