@@ -44,26 +44,27 @@ const struct conf_row conf_rows[] = {
 	    "inet6:PORT@HOST or unix:/PATH" }, set_socket, C(milter_socket),
 	    NULL, NULL },
 	{ { "postfix_config_directory", CONF_DIR, "/etc/postfix", NULL, false,
-	    "the Postfix instance whose parameters and tables postfix: and "
-	    "type:table entries read" }, NULL, C(postfix_dir), NULL, NULL },
+	    "the Postfix instance (its main.cf) that postfix: and type:table "
+	    "entries read" }, NULL, C(postfix_dir), NULL, NULL },
 	{ { "allow_wide_networks", CONF_BOOL, "no", bool_words, false,
 	    "let my_networks hold a network wider than /8 (IPv4) or /16 "
 	    "(IPv6)" }, NULL, C(allow_wide), NULL, NULL },
 	{ { "local_domains", CONF_LIST, "", NULL, false,
-	    "the server's own domains; \".example.org\" matches every "
-	    "subdomain of example.org (\"!\" excludes, first match wins)" },
+	    "the server's own domains; .example.org matches every subdomain "
+	    "of example.org, !pattern excludes, the first match decides" },
 	    set_domains, NONE, NULL, NULL },
 	{ { "my_networks", CONF_LIST, "", NULL, false,
-	    "clients that may relay without authentication, in Postfix "
-	    "mynetworks syntax (\"!\" excludes, first match wins)" },
+	    "clients that may relay without authentication on smtp "
+	    "listeners, in Postfix mynetworks syntax" },
 	    set_networks, NONE, NULL, NULL },
 	{ { "smtp_ports", CONF_LIST, "25", NULL, false,
-	    "listeners (port numbers or {daemon_name} values) where "
-	    "unauthenticated mail may go to local domains only" },
+	    "listeners where unauthenticated mail from outside my_networks "
+	    "may go to local domains only: port numbers or {daemon_name} "
+	    "values" },
 	    set_smtp_ports, NONE, NULL, NULL },
 	{ { "submission_ports", CONF_LIST, "465 587", NULL, false,
-	    "listeners (port numbers or {daemon_name} values) where "
-	    "authentication is required" }, set_sub_ports, NONE, NULL, NULL },
+	    "listeners where authentication is required: port numbers or "
+	    "{daemon_name} values" }, set_sub_ports, NONE, NULL, NULL },
 	{ { "submission_require_tls", CONF_BOOL, "yes", bool_words, false,
 	    "refuse mail on submission listeners from sessions without TLS" },
 	    NULL, P(submission_require_tls), NULL, NULL },
@@ -71,11 +72,12 @@ const struct conf_row conf_rows[] = {
 	    "the rule for a session whose listener is not listed" },
 	    NULL, P(unknown_listener), NULL, NULL },
 	{ { "mode", CONF_ENUM, "enforce", policy_mode_words, false,
-	    "monitor: decide and log (decision=would_reject), refuse nothing" },
+	    "enforce refuses; monitor decides and logs decision=would_reject "
+	    "but refuses nothing" },
 	    NULL, P(mode), NULL, NULL },
 	{ { "syslog_facility", CONF_ENUM, "mail", facility_words, true,
-	    "mail, daemon, user or local0..local7" }, NULL,
-	    C(syslog_facility), facility_values,
+	    "the syslog facility: mail, daemon, user, or local0 to local7" },
+	    NULL, C(syslog_facility), facility_values,
 	    "mail, daemon, user or local0 to local7" },
 	{ { "syslog_ident", CONF_WORD, "relaywarden", NULL, true,
 	    "the program name on every log line" }, set_ident,
@@ -84,8 +86,8 @@ const struct conf_row conf_rows[] = {
 	    "log accepted recipients too, not only refusals" },
 	    NULL, C(log_accepts), NULL, NULL },
 	{ { "user", CONF_ACCOUNT, "", NULL, true,
-	    "started as root, become this user (and its group) for good "
-	    "once the socket and the pid file are open" }, NULL, C(user),
+	    "started as root, become this user (and its primary group) for "
+	    "good once the socket and the pid file are open" }, NULL, C(user),
 	    NULL, NULL },
 	{ { "run_as_root", CONF_BOOL, "no", bool_words, true,
 	    "allow running as root when no user is set (not recommended)" },
@@ -95,8 +97,9 @@ const struct conf_row conf_rows[] = {
 	    "relaywarden.pid); removed at stop" }, NULL, C(pid_file), NULL,
 	    NULL },
 	{ { "socket_group", CONF_ACCOUNT, "", NULL, true,
-	    "group of a unix milter socket and of the directory made for it "
-	    "(e.g. postfix)" }, NULL, C(socket_group), NULL, NULL },
+	    "group of a unix milter socket and of the directory created for "
+	    "it, so that the MTA can reach it (for Postfix: postfix)" }, NULL,
+	    C(socket_group), NULL, NULL },
 	{ { "socket_mode", CONF_MODE, "0660", NULL, true,
 	    "permissions of a unix milter socket" }, NULL, C(socket_mode),
 	    NULL, NULL },
