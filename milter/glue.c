@@ -456,7 +456,7 @@ rw_envrcpt(SMFICTX *ctx, char **argv)
  *     Postfix hands this filter to its cleanup server for the message,
  *     and over TCP the skipped DATA's unanswered macro packet makes
  *     that end of message wait for a delayed TCP acknowledgement
- *     (README, "Milter round trips"): the shipped socket is a unix one.
+ *     (docs/round-trips.md): the shipped socket is a unix one.
  */
 static void
 end_transaction(SMFICTX *ctx)
