@@ -20,8 +20,10 @@ MILTER_CFLAGS := $(shell $(PKG_CONFIG) --cflags milter)
 MILTER_LIBS   := $(shell $(PKG_CONFIG) --libs milter)
 CRYPTO_CFLAGS := $(shell $(PKG_CONFIG) --cflags libcrypto)
 CRYPTO_LIBS   := $(shell $(PKG_CONFIG) --libs libcrypto)
-CHECK_CFLAGS  := $(shell $(PKG_CONFIG) --cflags check)
-CHECK_LIBS    := $(shell $(PKG_CONFIG) --libs check)
+# Check is a test tool ("make test-deps"): asked for only when a test is
+# built, so that "make" says nothing of it.
+CHECK_CFLAGS   = $(shell $(PKG_CONFIG) --cflags check)
+CHECK_LIBS     = $(shell $(PKG_CONFIG) --libs check)
 # libcidr ships no .pc file on Debian.
 CIDR_LIBS     = -lcidr
 LDLIBS	+= $(CIDR_LIBS) $(CRYPTO_LIBS) -lpthread
@@ -160,7 +162,11 @@ fuzz-mutants:
 # real binary, the milter-protocol tests, the Sendmail fragment, a real
 # Postfix driven by swaks, the load test, then the milter-protocol tests
 # and the Postfix suite again against the sanitizer build of the daemon.
-test: check check-san check-valgrind all fuzz-brief fuzz-mutants bench-bins \
+# The test tools are installed first (as root), then a new make reads
+# their pkg-config files.
+test: test-deps
+	$(MAKE) test-all
+test-all: check check-san check-valgrind all fuzz-brief fuzz-mutants bench-bins \
     check-tsan test-bins
 	tests/rc/run
 	tests/reload/run
@@ -215,23 +221,36 @@ bench-milter: all $(BENCH_BINS)
 # Every benchmark (as root): figures, not pass/fail.
 bench: bench-milter bench-scale bench-postfix
 
-# Debian packages to build, run and test (as root: "sudo make deps").
-# Postfix is preseeded to "No configuration" when it is not installed yet,
-# so that installing it starts no mail server; the tests run their own
-# throw-away instance.
+# Debian packages, as root. "make deps": what building and running need.
+# Postfix is among them: the shipped configuration puts the milter socket
+# in Postfix's queue directory with group postfix, and relaywarden has
+# nothing to do without an MTA. It is preseeded to "No configuration"
+# when it is not installed yet, so that installing it starts no mail
+# server; the tests run their own throw-away instance. "make test-deps":
+# the test tools ("make test" runs it first). Each installs only what is
+# missing, and runs apt-get update only then.
 BUILD_DEPS = build-essential pkg-config libmilter-dev libcidr-dev libssl-dev
-TEST_DEPS = check valgrind systemd postfix swaks sasl2-bin libsasl2-modules openssl \
+RUN_DEPS = postfix adduser
+TEST_DEPS = check valgrind systemd swaks sasl2-bin libsasl2-modules openssl \
 	    libnet-ssleay-perl miltertest sendmail-cf m4 \
 	    perl procps iproute2 \
 	    clang libclang-rt-dev llvm
+# $(call apt_install,PACKAGES): those of PACKAGES not installed yet.
+apt_install = missing=$$(for p in $(1); do \
+	    dpkg-query -W -f='$${db:Status-Status}\n' $$p 2>/dev/null | \
+	    grep -qx installed || echo $$p; done); \
+	if [ -z "$$missing" ]; then echo "installed already: $(strip $(1))"; \
+	else apt-get update && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y $$missing; fi
 deps:
-	apt-get update
 	dpkg -s postfix >/dev/null 2>&1 || echo \
 	    'postfix postfix/main_mailer_type select No configuration' | \
 	    debconf-set-selections
-	DEBIAN_FRONTEND=noninteractive apt-get install -y $(BUILD_DEPS) $(TEST_DEPS)
+	@$(call apt_install,$(BUILD_DEPS) $(RUN_DEPS))
 	getent passwd relaywarden >/dev/null || adduser --system --group \
 	    --no-create-home --home /nonexistent relaywarden
+test-deps: deps
+	@$(call apt_install,$(TEST_DEPS))
 
 # An existing configuration or defaults file is never overwritten.
 install: all
@@ -277,5 +296,6 @@ clean:
 	      tests/integration/datagate
 
 .PHONY: all check check-san check-san-integration check-valgrind check-tsan fuzz \
-	fuzz-build fuzz-bins fuzz-brief fuzz-mutants test test-bins demo deps install uninstall clean \
+	fuzz-build fuzz-bins fuzz-brief fuzz-mutants test test-all test-bins demo deps \
+	test-deps install uninstall clean \
 	bench bench-bins bench-milter bench-scale bench-postfix
