@@ -5,6 +5,7 @@ SBINDIR	?= $(PREFIX)/sbin
 MANDIR	?= $(PREFIX)/share/man
 SYSCONFDIR ?= /etc
 SYSTEMDDIR ?= /lib/systemd/system
+TMPFILESDIR ?= /usr/lib/tmpfiles.d
 VERSION	= 0.1.0
 
 CC	?= cc
@@ -257,7 +258,7 @@ install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man5 \
 	    $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(SYSCONFDIR)/relaywarden \
 	    $(DESTDIR)$(SYSCONFDIR)/default $(DESTDIR)$(SYSCONFDIR)/init.d \
-	    $(DESTDIR)$(SYSTEMDDIR)
+	    $(DESTDIR)$(SYSTEMDDIR) $(DESTDIR)$(TMPFILESDIR)
 	install -m 755 $(B)/milter/relaywarden $(DESTDIR)$(SBINDIR)/relaywarden
 	install -m 644 milter/relaywarden.8 $(DESTDIR)$(MANDIR)/man8/
 	install -m 644 conf/relaywarden.conf.5 $(DESTDIR)$(MANDIR)/man5/
@@ -278,6 +279,8 @@ install: all
 	sed 's,@SBINDIR@,$(SBINDIR),g' rc/relaywarden.init > \
 	    $(DESTDIR)$(SYSCONFDIR)/init.d/relaywarden
 	chmod 755 $(DESTDIR)$(SYSCONFDIR)/init.d/relaywarden
+	install -m 644 rc/relaywarden.tmpfiles \
+	    $(DESTDIR)$(TMPFILESDIR)/relaywarden.conf
 
 # Leaves the configuration and defaults file, as dpkg's "remove" does.
 uninstall:
@@ -288,7 +291,8 @@ uninstall:
 	    $(DESTDIR)$(SYSCONFDIR)/relaywarden/postfix-main.cf.snippet \
 	    $(DESTDIR)$(SYSCONFDIR)/relaywarden/sendmail.mc \
 	    $(DESTDIR)$(SYSTEMDDIR)/relaywarden.service \
-	    $(DESTDIR)$(SYSCONFDIR)/init.d/relaywarden
+	    $(DESTDIR)$(SYSCONFDIR)/init.d/relaywarden \
+	    $(DESTDIR)$(TMPFILESDIR)/relaywarden.conf
 
 clean:
 	rm -rf build milter/*.o milter/relaywarden tests/*.o tests/suites.inc \
