@@ -13,7 +13,8 @@ PKG_CONFIG ?= pkg-config
 WERROR	?= -Werror
 CFLAGS	?= -O2 -g
 # The project's own flags, kept apart so that "make CFLAGS=..." adds to
-# them instead of replacing them.
+# them instead of replacing them. CPPFLAGS is read too (Debian's
+# dpkg-buildflags put _FORTIFY_SOURCE there).
 RW_CFLAGS = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wformat=2 -Wshadow \
 	   -Wstrict-prototypes -Wmissing-prototypes -Wvla $(WERROR) \
 	   -DRW_VERSION='"$(VERSION)"'
@@ -56,7 +57,7 @@ $(B)/milter/conf%.o: RW_CFLAGS += $(CRYPTO_CFLAGS)
 
 $(B)/milter/%.o: milter/%.c $(HEADERS)
 	@mkdir -p $(@D)
-	$(CC) $(RW_CFLAGS) $(CFLAGS) -c -o $@ $<
+	$(CC) $(RW_CFLAGS) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 # One Check runner; the suite list is made from the tests/check_*.c files.
 $(B)/tests/suites.inc: $(SUITE_SRCS) Makefile
@@ -228,14 +229,16 @@ bench: bench-milter bench-scale bench-postfix
 # nothing to do without an MTA. It is preseeded to "No configuration"
 # when it is not installed yet, so that installing it starts no mail
 # server; the tests run their own throw-away instance. "make test-deps":
-# the test tools ("make test" runs it first). Each installs only what is
-# missing, and runs apt-get update only then.
+# the test tools, and what dpkg-buildpackage and lintian need ("make
+# test" runs it first). Each installs only what is missing, and runs
+# apt-get update only then.
 BUILD_DEPS = build-essential pkg-config libmilter-dev libcidr-dev libssl-dev
 RUN_DEPS = postfix adduser
 TEST_DEPS = check valgrind systemd swaks sasl2-bin libsasl2-modules openssl \
 	    libnet-ssleay-perl miltertest sendmail-cf m4 \
 	    perl procps iproute2 \
 	    clang libclang-rt-dev llvm
+DEB_DEPS = debhelper dpkg-dev lintian
 # $(call apt_install,PACKAGES): those of PACKAGES not installed yet.
 apt_install = missing=$$(for p in $(1); do \
 	    dpkg-query -W -f='$${db:Status-Status}\n' $$p 2>/dev/null | \
@@ -251,7 +254,17 @@ deps:
 	getent passwd relaywarden >/dev/null || adduser --system --group \
 	    --no-create-home --home /nonexistent relaywarden
 test-deps: deps
-	@$(call apt_install,$(TEST_DEPS))
+	@$(call apt_install,$(TEST_DEPS) $(DEB_DEPS))
+
+# The Debian package (debian/), built by dpkg-buildpackage in a copy of
+# the tree, build/deb/src, since it writes its results to the directory
+# above: build/deb/relaywarden_$(VERSION)_ARCH.deb (tests/deb/run
+# installs it).
+deb:
+	rm -rf build/deb
+	mkdir -p build/deb/src
+	tar --exclude=./build --exclude=./.git -cf - . | tar -xf - -C build/deb/src
+	cd build/deb/src && dpkg-buildpackage -us -uc -b
 
 # An existing configuration or defaults file is never overwritten.
 install: all
@@ -301,5 +314,5 @@ clean:
 
 .PHONY: all check check-san check-san-integration check-valgrind check-tsan fuzz \
 	fuzz-build fuzz-bins fuzz-brief fuzz-mutants test test-all test-bins demo deps \
-	test-deps install uninstall clean \
+	test-deps deb install uninstall clean \
 	bench bench-bins bench-milter bench-scale bench-postfix
