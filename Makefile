@@ -161,7 +161,8 @@ fuzz-mutants:
 # Everything: unit tests (plain, ASan+UBSan, valgrind, TSan), the daemon
 # under TSan with reloads and a syslog restart, a short fuzz of
 # every target and the fuzzers' mutants, the rc files and reloads of bad list files against the
-# real binary, the milter-protocol tests, the Sendmail fragment, a real
+# real binary, the Debian package built, installed, run and purged, the
+# milter-protocol tests, the Sendmail fragment, a real
 # Postfix driven by swaks, the load test, then the milter-protocol tests
 # and the Postfix suite again against the sanitizer build of the daemon.
 # The test tools are installed first (as root), then a new make reads
@@ -171,6 +172,7 @@ test: test-deps
 test-all: check check-san check-valgrind all fuzz-brief fuzz-mutants bench-bins \
     check-tsan test-bins
 	tests/rc/run
+	tests/deb/run
 	tests/reload/run
 	tests/miltertest/run
 	tests/sendmail/run
