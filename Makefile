@@ -238,7 +238,7 @@ BUILD_DEPS = build-essential pkg-config libmilter-dev libcidr-dev libssl-dev
 RUN_DEPS = postfix adduser
 TEST_DEPS = check valgrind systemd swaks sasl2-bin libsasl2-modules openssl \
 	    libnet-ssleay-perl miltertest sendmail-cf m4 \
-	    perl procps iproute2 \
+	    perl procps iproute2 git \
 	    clang libclang-rt-dev llvm
 DEB_DEPS = debhelper dpkg-dev lintian
 # $(call apt_install,PACKAGES): those of PACKAGES not installed yet.
@@ -267,6 +267,15 @@ deb:
 	mkdir -p build/deb/src
 	tar --exclude=./build --exclude=./.git -cf - . | tar -xf - -C build/deb/src
 	cd build/deb/src && dpkg-buildpackage -us -uc -b
+
+# The package's unit under a real systemd, for hosts where systemd is not
+# PID 1 (tests/deb/systemd: a debootstrap'd Debian 12 booted with
+# systemd-nspawn). Not in "make test": it needs the Debian archive and
+# takes minutes the first time.
+SYSTEMD_TEST_DEPS = debootstrap systemd-container
+test-systemd: test-deps
+	@$(call apt_install,$(SYSTEMD_TEST_DEPS))
+	tests/deb/systemd
 
 # An existing configuration or defaults file is never overwritten.
 install: all
@@ -316,5 +325,5 @@ clean:
 
 .PHONY: all check check-san check-san-integration check-valgrind check-tsan fuzz \
 	fuzz-build fuzz-bins fuzz-brief fuzz-mutants test test-all test-bins demo deps \
-	test-deps deb install uninstall clean \
+	test-deps deb test-systemd install uninstall clean \
 	bench bench-bins bench-milter bench-scale bench-postfix
