@@ -5,6 +5,7 @@ SBINDIR	?= $(PREFIX)/sbin
 MANDIR	?= $(PREFIX)/share/man
 SYSCONFDIR ?= /etc
 SYSTEMDDIR ?= /lib/systemd/system
+TMPFILESDIR ?= /usr/lib/tmpfiles.d
 VERSION	= 0.1.0
 
 CC	?= cc
@@ -12,7 +13,8 @@ PKG_CONFIG ?= pkg-config
 WERROR	?= -Werror
 CFLAGS	?= -O2 -g
 # The project's own flags, kept apart so that "make CFLAGS=..." adds to
-# them instead of replacing them.
+# them instead of replacing them. CPPFLAGS is read too (Debian's
+# dpkg-buildflags put _FORTIFY_SOURCE there).
 RW_CFLAGS = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wformat=2 -Wshadow \
 	   -Wstrict-prototypes -Wmissing-prototypes -Wvla $(WERROR) \
 	   -DRW_VERSION='"$(VERSION)"'
@@ -20,8 +22,10 @@ MILTER_CFLAGS := $(shell $(PKG_CONFIG) --cflags milter)
 MILTER_LIBS   := $(shell $(PKG_CONFIG) --libs milter)
 CRYPTO_CFLAGS := $(shell $(PKG_CONFIG) --cflags libcrypto)
 CRYPTO_LIBS   := $(shell $(PKG_CONFIG) --libs libcrypto)
-CHECK_CFLAGS  := $(shell $(PKG_CONFIG) --cflags check)
-CHECK_LIBS    := $(shell $(PKG_CONFIG) --libs check)
+# Check is a test tool ("make test-deps"): asked for only when a test is
+# built, so that "make" says nothing of it.
+CHECK_CFLAGS   = $(shell $(PKG_CONFIG) --cflags check)
+CHECK_LIBS     = $(shell $(PKG_CONFIG) --libs check)
 # libcidr ships no .pc file on Debian.
 CIDR_LIBS     = -lcidr
 LDLIBS	+= $(CIDR_LIBS) $(CRYPTO_LIBS) -lpthread
@@ -53,7 +57,7 @@ $(B)/milter/conf%.o: RW_CFLAGS += $(CRYPTO_CFLAGS)
 
 $(B)/milter/%.o: milter/%.c $(HEADERS)
 	@mkdir -p $(@D)
-	$(CC) $(RW_CFLAGS) $(CFLAGS) -c -o $@ $<
+	$(CC) $(RW_CFLAGS) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 # One Check runner; the suite list is made from the tests/check_*.c files.
 $(B)/tests/suites.inc: $(SUITE_SRCS) Makefile
@@ -158,12 +162,18 @@ fuzz-mutants:
 # Everything: unit tests (plain, ASan+UBSan, valgrind, TSan), the daemon
 # under TSan with reloads and a syslog restart, a short fuzz of
 # every target and the fuzzers' mutants, the rc files and reloads of bad list files against the
-# real binary, the milter-protocol tests, the Sendmail fragment, a real
+# real binary, the Debian package built, installed, run and purged, the
+# milter-protocol tests, the Sendmail fragment, a real
 # Postfix driven by swaks, the load test, then the milter-protocol tests
 # and the Postfix suite again against the sanitizer build of the daemon.
-test: check check-san check-valgrind all fuzz-brief fuzz-mutants bench-bins \
+# The test tools are installed first (as root), then a new make reads
+# their pkg-config files.
+test: test-deps
+	$(MAKE) test-all
+test-all: check check-san check-valgrind all fuzz-brief fuzz-mutants bench-bins \
     check-tsan test-bins
 	tests/rc/run
+	tests/deb/run
 	tests/reload/run
 	tests/miltertest/run
 	tests/sendmail/run
@@ -217,30 +227,64 @@ bench-milter: all $(BENCH_BINS)
 # Every benchmark (as root): figures, not pass/fail.
 bench: bench-milter bench-scale bench-postfix
 
-# Debian packages to build, run and test (as root: "sudo make deps").
-# Postfix is preseeded to "No configuration" when it is not installed yet,
-# so that installing it starts no mail server; the tests run their own
-# throw-away instance.
+# Debian packages, as root. "make deps": what building and running need.
+# Postfix is among them: the shipped configuration puts the milter socket
+# in Postfix's queue directory with group postfix, and relaywarden has
+# nothing to do without an MTA. It is preseeded to "No configuration"
+# when it is not installed yet, so that installing it starts no mail
+# server; the tests run their own throw-away instance. "make test-deps":
+# the test tools, and what dpkg-buildpackage and lintian need ("make
+# test" runs it first). Each installs only what is missing, and runs
+# apt-get update only then.
 BUILD_DEPS = build-essential pkg-config libmilter-dev libcidr-dev libssl-dev
-TEST_DEPS = check valgrind systemd postfix swaks sasl2-bin libsasl2-modules openssl \
+RUN_DEPS = postfix adduser
+TEST_DEPS = check valgrind systemd swaks sasl2-bin libsasl2-modules openssl \
 	    libnet-ssleay-perl miltertest sendmail-cf m4 \
-	    perl procps iproute2 \
+	    perl procps iproute2 git \
 	    clang libclang-rt-dev llvm
+DEB_DEPS = debhelper dpkg-dev lintian
+# $(call apt_install,PACKAGES): those of PACKAGES not installed yet.
+apt_install = missing=$$(for p in $(1); do \
+	    dpkg-query -W -f='$${db:Status-Status}\n' $$p 2>/dev/null | \
+	    grep -qx installed || echo $$p; done); \
+	if [ -z "$$missing" ]; then echo "installed already: $(strip $(1))"; \
+	else apt-get update && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y $$missing; fi
 deps:
-	apt-get update
 	dpkg -s postfix >/dev/null 2>&1 || echo \
 	    'postfix postfix/main_mailer_type select No configuration' | \
 	    debconf-set-selections
-	DEBIAN_FRONTEND=noninteractive apt-get install -y $(BUILD_DEPS) $(TEST_DEPS)
+	@$(call apt_install,$(BUILD_DEPS) $(RUN_DEPS))
 	getent passwd relaywarden >/dev/null || adduser --system --group \
 	    --no-create-home --home /nonexistent relaywarden
+test-deps: deps
+	@$(call apt_install,$(TEST_DEPS) $(DEB_DEPS))
+
+# The Debian package (debian/), built by dpkg-buildpackage in a copy of
+# the tree, build/deb/src, since it writes its results to the directory
+# above: build/deb/relaywarden_$(VERSION)_ARCH.deb (tests/deb/run
+# installs it).
+deb:
+	rm -rf build/deb
+	mkdir -p build/deb/src
+	tar --exclude=./build --exclude=./.git -cf - . | tar -xf - -C build/deb/src
+	cd build/deb/src && dpkg-buildpackage -us -uc -b
+
+# The package's unit under a real systemd, for hosts where systemd is not
+# PID 1 (tests/deb/systemd: a debootstrap'd Debian 12 booted with
+# systemd-nspawn). Not in "make test": it needs the Debian archive and
+# takes minutes the first time.
+SYSTEMD_TEST_DEPS = debootstrap systemd-container
+test-systemd: test-deps
+	@$(call apt_install,$(SYSTEMD_TEST_DEPS))
+	tests/deb/systemd
 
 # An existing configuration or defaults file is never overwritten.
 install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man5 \
 	    $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(SYSCONFDIR)/relaywarden \
 	    $(DESTDIR)$(SYSCONFDIR)/default $(DESTDIR)$(SYSCONFDIR)/init.d \
-	    $(DESTDIR)$(SYSTEMDDIR)
+	    $(DESTDIR)$(SYSTEMDDIR) $(DESTDIR)$(TMPFILESDIR)
 	install -m 755 $(B)/milter/relaywarden $(DESTDIR)$(SBINDIR)/relaywarden
 	install -m 644 milter/relaywarden.8 $(DESTDIR)$(MANDIR)/man8/
 	install -m 644 conf/relaywarden.conf.5 $(DESTDIR)$(MANDIR)/man5/
@@ -261,6 +305,8 @@ install: all
 	sed 's,@SBINDIR@,$(SBINDIR),g' rc/relaywarden.init > \
 	    $(DESTDIR)$(SYSCONFDIR)/init.d/relaywarden
 	chmod 755 $(DESTDIR)$(SYSCONFDIR)/init.d/relaywarden
+	install -m 644 rc/relaywarden.tmpfiles \
+	    $(DESTDIR)$(TMPFILESDIR)/relaywarden.conf
 
 # Leaves the configuration and defaults file, as dpkg's "remove" does.
 uninstall:
@@ -271,7 +317,8 @@ uninstall:
 	    $(DESTDIR)$(SYSCONFDIR)/relaywarden/postfix-main.cf.snippet \
 	    $(DESTDIR)$(SYSCONFDIR)/relaywarden/sendmail.mc \
 	    $(DESTDIR)$(SYSTEMDDIR)/relaywarden.service \
-	    $(DESTDIR)$(SYSCONFDIR)/init.d/relaywarden
+	    $(DESTDIR)$(SYSCONFDIR)/init.d/relaywarden \
+	    $(DESTDIR)$(TMPFILESDIR)/relaywarden.conf
 
 clean:
 	rm -rf build milter/*.o milter/relaywarden tests/*.o tests/suites.inc \
@@ -279,5 +326,6 @@ clean:
 	      tests/integration/datagate
 
 .PHONY: all check check-san check-san-integration check-valgrind check-tsan fuzz \
-	fuzz-build fuzz-bins fuzz-brief fuzz-mutants test test-bins demo deps install uninstall clean \
+	fuzz-build fuzz-bins fuzz-brief fuzz-mutants test test-all test-bins demo deps \
+	test-deps deb test-systemd install uninstall clean \
 	bench bench-bins bench-milter bench-scale bench-postfix
