@@ -242,10 +242,10 @@ void
 daemon_socket_end(const struct daemon_saved *saved)
 {
 	(void)umask(saved->umask);
-	if (saved->switched) {
-		(void)seteuid(0);
-		(void)setegid(getgid());
-	}
+	/* Root's ids are the saved ones, so this does not fail short of the
+	 * kernel refusing it; then stop rather than go on half switched. */
+	if (saved->switched && (seteuid(0) != 0 || setegid(getgid()) != 0))
+		abort();
 }
 
 bool
