@@ -229,16 +229,18 @@ out:
 	return ok;
 }
 
+/* The text of a pattern, cut up: the address [addr, end), the prefix
+ * length's text (NULL: none), and whether the address was in brackets. */
+struct parts {
+	const char	*addr, *end, *plen;
+	bool		bracket;
+};
+
+/* Not empty, and no white space or control byte anywhere. */
 static bool
-parse_pattern(const char *pattern, struct net *n, char *err, size_t errlen)
+check_text(const char *pattern, char *err, size_t errlen)
 {
-	char addr[INET6_ADDRSTRLEN], canon[CIDR_PAD + INET6_ADDRSTRLEN + 4];
-	char suggest[INET6_ADDRSTRLEN], buf[SHOWN_MAX];
-	uint8_t bytes[16];
-	const char *p, *end, *plentext = NULL;
-	bool bracket = false, hostbits = false;
-	unsigned max;
-	int r;
+	const char *p;
 
 	if (pattern == NULL || *pattern == '\0')
 		return fail_plain(err, errlen, "empty network pattern: write an "
@@ -247,9 +249,16 @@ parse_pattern(const char *pattern, struct net *n, char *err, size_t errlen)
 		if ((unsigned char)*p <= ' ' || (unsigned char)*p == 0x7f)
 			return fail(err, errlen, pattern, "white space and "
 			    "control characters are not allowed in a network");
+	return true;
+}
 
-	memset(n, 0, sizeof(*n));
-	p = pattern;
+/* Takes off one "!" (n->exclude) and cuts the rest into *t. */
+static bool
+split_pattern(const char *pattern, struct net *n, struct parts *t,
+    char *err, size_t errlen)
+{
+	const char *p = pattern;
+
 	if (*p == '!') {
 		n->exclude = true;
 		p++;
@@ -264,46 +273,85 @@ parse_pattern(const char *pattern, struct net *n, char *err, size_t errlen)
 	if (*p == '/')
 		return fail(err, errlen, pattern, "a file name is not allowed "
 		    "here; list the networks");
-
-	if (*p == '[') {
-		bracket = true;
-		p++;
-		if ((end = strchr(p, ']')) == NULL)
-			return fail(err, errlen, pattern, "missing \"]\"");
-		if (memchr(p, '/', (size_t)(end - p)) != NULL)
-			return fail(err, errlen, pattern, "the prefix length "
-			    "goes after the \"]\", e.g. [2001:db8::]/32");
-		if (end[1] == '/')
-			plentext = end + 2;
-		else if (end[1] != '\0')
-			return fail(err, errlen, pattern,
-			    "unexpected text after \"]\"");
-	} else {
-		end = strchr(p, '/');
-		if (end != NULL)
-			plentext = end + 1;
+	t->plen = NULL;
+	t->bracket = *p == '[';
+	if (!t->bracket) {
+		t->addr = p;
+		if ((t->end = strchr(p, '/')) != NULL)
+			t->plen = t->end + 1;
 		else
-			end = p + strlen(p);
+			t->end = p + strlen(p);
+		return true;
 	}
+	t->addr = ++p;
+	if ((t->end = strchr(p, ']')) == NULL)
+		return fail(err, errlen, pattern, "missing \"]\"");
+	if (memchr(p, '/', (size_t)(t->end - p)) != NULL)
+		return fail(err, errlen, pattern, "the prefix length "
+		    "goes after the \"]\", e.g. [2001:db8::]/32");
+	if (t->end[1] == '/')
+		t->plen = t->end + 2;
+	else if (t->end[1] != '\0')
+		return fail(err, errlen, pattern,
+		    "unexpected text after \"]\"");
+	return true;
+}
 
-	if ((size_t)(end - p) < sizeof(addr)) {
-		memcpy(addr, p, (size_t)(end - p));
-		addr[end - p] = '\0';
+/* "[a.b.c.d]": IPv4 in brackets, or not an address at all. */
+static bool
+bad_bracketed(const char *pattern, const char *addr, char *err,
+    size_t errlen)
+{
+	uint8_t bytes[16];
+	char msg[INET6_ADDRSTRLEN + 64];
+
+	if (inet_pton(AF_INET, addr, bytes) == 1) {
+		snprintf(msg, sizeof(msg), "brackets are for IPv6 only; "
+		    "write %s", addr);
+		return fail(err, errlen, pattern, msg);
+	}
+	return fail(err, errlen, pattern, "not an IPv6 address");
+}
+
+/* Text that is no address: say what it looks like instead. p is the
+ * pattern after any "!". */
+static bool
+bad_address(const char *pattern, const char *p, char *err, size_t errlen)
+{
+	char buf[SHOWN_MAX];
+
+	if (strncasecmp(p, "IPv6:", 5) == 0)
+		return fail(err, errlen, pattern, "write IPv6 networks without "
+		    "\"IPv6:\", e.g. 2001:db8::/32 or [2001:db8::]/32");
+	if (looks_like_table(p)) {
+		if (err != NULL && errlen > 0)
+			snprintf(err, errlen, "lookup table \"%s\" is not "
+			    "supported: list the networks, or put them in a "
+			    "file given by absolute path",
+			    escape_show(buf, sizeof(buf), p));
+		return false;
+	}
+	return fail(err, errlen, pattern, "not an IPv4 or IPv6 address");
+}
+
+/* The address of *t into bytes, its family into n->fam. */
+static bool
+parse_address(const char *pattern, const struct parts *t, struct net *n,
+    uint8_t bytes[16], char *err, size_t errlen)
+{
+	char addr[INET6_ADDRSTRLEN];
+	size_t len = (size_t)(t->end - t->addr);
+
+	/* Too long to be an address: "" fails below as any bad text. */
+	if (len < sizeof(addr)) {
+		memcpy(addr, t->addr, len);
+		addr[len] = '\0';
 	} else {
 		addr[0] = '\0';
 	}
-	if (bracket) {
-		if (inet_pton(AF_INET6, addr, bytes) != 1) {
-			if (inet_pton(AF_INET, addr, bytes) == 1) {
-				char msg[INET6_ADDRSTRLEN + 64];
-
-				snprintf(msg, sizeof(msg), "brackets are for "
-				    "IPv6 only; write %s", addr);
-				return fail(err, errlen, pattern, msg);
-			}
-			return fail(err, errlen, pattern,
-			    "not an IPv6 address");
-		}
+	if (t->bracket) {
+		if (inet_pton(AF_INET6, addr, bytes) != 1)
+			return bad_bracketed(pattern, addr, err, errlen);
 		n->fam = FAM6;
 	} else if (strchr(addr, ':') == NULL &&
 	    inet_pton(AF_INET, addr, bytes) == 1) {
@@ -311,36 +359,45 @@ parse_pattern(const char *pattern, struct net *n, char *err, size_t errlen)
 	} else if (strchr(addr, ':') != NULL &&
 	    inet_pton(AF_INET6, addr, bytes) == 1) {
 		n->fam = FAM6;
-	} else if (strncasecmp(p, "IPv6:", 5) == 0) {
-		return fail(err, errlen, pattern, "write IPv6 networks without "
-		    "\"IPv6:\", e.g. 2001:db8::/32 or [2001:db8::]/32");
-	} else if (looks_like_table(p)) {
-		if (err != NULL && errlen > 0)
-			snprintf(err, errlen, "lookup table \"%s\" is not "
-			    "supported: list the networks, or put them in a "
-			    "file given by absolute path",
-			    escape_show(buf, sizeof(buf), p));
-		return false;
 	} else {
-		return fail(err, errlen, pattern,
-		    "not an IPv4 or IPv6 address");
+		/* No brackets: t->addr is the pattern after any "!". */
+		return bad_address(pattern, t->addr, err, errlen);
 	}
+	return true;
+}
 
-	max = n->fam == FAM4 ? 32 : 128;
-	if (plentext == NULL) {
+/* n->plen from *t's text, the family's full length when there is none. */
+static bool
+parse_prefix(const char *pattern, const struct parts *t, struct net *n,
+    char *err, size_t errlen)
+{
+	unsigned max = n->fam == FAM4 ? 32 : 128;
+	char msg[96];
+	int r;
+
+	if (t->plen == NULL) {
 		n->plen = (uint8_t)max;
-	} else if ((r = parse_plen(plentext, max, &n->plen)) <= 0) {
-		char msg[96];
-
-		if (r < 0)
-			snprintf(msg, sizeof(msg), "prefix length \"%s\" has "
-			    "a leading zero; write /%lu", plentext,
-			    strtoul(plentext, NULL, 10));
-		else
-			snprintf(msg, sizeof(msg), "prefix length must be a "
-			    "number from 0 to %u", max);
-		return fail(err, errlen, pattern, msg);
+		return true;
 	}
+	if ((r = parse_plen(t->plen, max, &n->plen)) > 0)
+		return true;
+	if (r < 0)
+		snprintf(msg, sizeof(msg), "prefix length \"%s\" has a "
+		    "leading zero; write /%lu", t->plen,
+		    strtoul(t->plen, NULL, 10));
+	else
+		snprintf(msg, sizeof(msg), "prefix length must be a number "
+		    "from 0 to %u", max);
+	return fail(err, errlen, pattern, msg);
+}
+
+/* n->net from libcidr, given the address's bytes: *hostbits tells
+ * whether they had bits under the mask. */
+static bool
+network_of(const char *pattern, const uint8_t bytes[16], struct net *n,
+    bool *hostbits, char *err, size_t errlen)
+{
+	char addr[INET6_ADDRSTRLEN], canon[CIDR_PAD + INET6_ADDRSTRLEN + 4];
 
 	if (inet_ntop(n->fam == FAM4 ? AF_INET : AF_INET6, bytes, addr,
 	    sizeof(addr)) == NULL)
@@ -349,23 +406,47 @@ parse_pattern(const char *pattern, struct net *n, char *err, size_t errlen)
 	memset(canon, 0, CIDR_PAD);
 	snprintf(canon + CIDR_PAD, sizeof(canon) - CIDR_PAD, "%s/%u", addr,
 	    n->plen);
-	if (!cidr_network(canon + CIDR_PAD, bytes, n, &hostbits, err, errlen,
-	    pattern))
-		return false;
+	return cidr_network(canon + CIDR_PAD, bytes, n, hostbits, err, errlen,
+	    pattern);
+}
 
-	if (hostbits) {
-		/* n->fam is the family written (no entry changes family), so
-		 * inet_ntop() writes a mapped network as "::ffff:a.b.c.d". */
-		inet_ntop(n->fam == FAM4 ? AF_INET : AF_INET6, n->net, suggest,
-		    sizeof(suggest));
-		if (err != NULL && errlen > 0)
-			snprintf(err, errlen, "non-null host address bits in "
-			    "\"%s\", perhaps you mean \"%s%s%s%s/%s\"",
-			    escape_show(buf, sizeof(buf), pattern),
-			    n->exclude ? "!" : "", bracket ? "[" : "",
-			    suggest, bracket ? "]" : "", plentext);
+/* Host bits under the mask: the message names the network meant. */
+static bool
+fail_hostbits(const char *pattern, const struct parts *t,
+    const struct net *n, char *err, size_t errlen)
+{
+	char suggest[INET6_ADDRSTRLEN], buf[SHOWN_MAX];
+
+	/* n->fam is the family written (no entry changes family), so
+	 * inet_ntop() writes a mapped network as "::ffff:a.b.c.d". */
+	inet_ntop(n->fam == FAM4 ? AF_INET : AF_INET6, n->net, suggest,
+	    sizeof(suggest));
+	if (err != NULL && errlen > 0)
+		snprintf(err, errlen, "non-null host address bits in "
+		    "\"%s\", perhaps you mean \"%s%s%s%s/%s\"",
+		    escape_show(buf, sizeof(buf), pattern),
+		    n->exclude ? "!" : "", t->bracket ? "[" : "",
+		    suggest, t->bracket ? "]" : "", t->plen);
+	return false;
+}
+
+static bool
+parse_pattern(const char *pattern, struct net *n, char *err, size_t errlen)
+{
+	struct parts t;
+	uint8_t bytes[16];
+	bool hostbits = false;
+
+	if (!check_text(pattern, err, errlen))
 		return false;
-	}
+	memset(n, 0, sizeof(*n));
+	if (!split_pattern(pattern, n, &t, err, errlen) ||
+	    !parse_address(pattern, &t, n, bytes, err, errlen) ||
+	    !parse_prefix(pattern, &t, n, err, errlen) ||
+	    !network_of(pattern, bytes, n, &hostbits, err, errlen))
+		return false;
+	if (hostbits)
+		return fail_hostbits(pattern, &t, n, err, errlen);
 	return true;
 }
 
