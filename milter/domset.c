@@ -219,29 +219,23 @@ reserve_arena(struct domset *set, size_t need, bool *toobig)
 	return true;
 }
 
-bool
-domset_add(struct domset *set, const char *entry, char *err, size_t errlen)
+/* An entry's form before its domain is read: not empty, at most one
+ * "!" (*exclude) followed by something, no address, no lookup table. */
+static bool
+check_entry(const char *entry, bool *exclude, char *err, size_t errlen)
 {
-	/* A leading dot, up to ADDR_DOMAIN_MAX bytes, NUL. */
-	char key[ADDR_DOMAIN_MAX + 2], buf[SHOWN_MAX];
-	const char *pat, *body, *why;
-	struct dslot *s;
-	size_t len;
-	uint64_t hash;
-	uint32_t meta;
-	bool wild, toobig, exclude;
+	char buf[SHOWN_MAX];
+	const char *pat;
 
-	if (set == NULL)
-		return fail_plain(err, errlen, "no domain set (internal error)");
 	if (entry == NULL || *entry == '\0')
 		return fail_plain(err, errlen, "empty domain entry: write a "
 		    "domain such as example.org, or .example.org for its "
 		    "subdomains");
-	exclude = entry[0] == '!';
-	pat = entry + exclude;
-	if (exclude && *pat == '!')
+	*exclude = entry[0] == '!';
+	pat = entry + *exclude;
+	if (*exclude && *pat == '!')
 		return fail(err, errlen, entry, "only one \"!\" is allowed");
-	if (exclude && *pat == '\0')
+	if (*exclude && *pat == '\0')
 		return fail(err, errlen, entry, "\"!\" must be followed by the "
 		    "domain to exclude, e.g. !old.example.org");
 	if (strchr(pat, '@') != NULL)
@@ -254,9 +248,18 @@ domset_add(struct domset *set, const char *entry, char *err, size_t errlen)
 			    escape_show(buf, sizeof(buf), entry));
 		return false;
 	}
+	return true;
+}
 
-	wild = pat[0] == '.';
-	body = pat + wild;
+/* The key of pat (the entry without its "!"): the normalised domain,
+ * after a leading dot for a subdomain wildcard. entry is for messages. */
+static bool
+make_key(const char *entry, const char *pat,
+    char key[ADDR_DOMAIN_MAX + 2], char *err, size_t errlen)
+{
+	bool wild = pat[0] == '.';
+	const char *body = pat + wild, *why;
+
 	if (wild && *body == '\0')
 		return fail(err, errlen, entry, "a leading dot must be "
 		    "followed by a domain, e.g. .example.org");
@@ -267,9 +270,19 @@ domset_add(struct domset *set, const char *entry, char *err, size_t errlen)
 		return fail(err, errlen, entry, why);
 	if (wild)
 		key[0] = '.';
-	len = strlen(key);
+	return true;
+}
 
-	hash = str_hash(key, len);
+/* Adds key (len bytes) as the next entry, unless it is there already. */
+static bool
+insert_key(struct domset *set, const char *key, size_t len, bool exclude,
+    char *err, size_t errlen)
+{
+	uint64_t hash = str_hash(key, len);
+	struct dslot *s;
+	uint32_t meta;
+	bool toobig;
+
 	if (set->cap != 0) {
 		s = probe(set, key, (uint32_t)hash);
 		if (s->off != 0)
@@ -296,6 +309,21 @@ domset_add(struct domset *set, const char *entry, char *err, size_t errlen)
 	set->used++;
 	set->excl |= exclude;
 	return true;
+}
+
+bool
+domset_add(struct domset *set, const char *entry, char *err, size_t errlen)
+{
+	/* A leading dot, up to ADDR_DOMAIN_MAX bytes, NUL. */
+	char key[ADDR_DOMAIN_MAX + 2];
+	bool exclude;
+
+	if (set == NULL)
+		return fail_plain(err, errlen, "no domain set (internal error)");
+	if (!check_entry(entry, &exclude, err, errlen) ||
+	    !make_key(entry, entry + exclude, key, err, errlen))
+		return false;
+	return insert_key(set, key, strlen(key), exclude, err, errlen);
 }
 
 /* Looks key up; on a hit sets *meta (place * 2 + exclusion). */
