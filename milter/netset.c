@@ -6,21 +6,21 @@
  * reads "10.0.0.1/-1" as /0, "10.1" as 10.0.0.1 and ignores trailing
  * garbage. libcidr then supplies the network (address under the mask).
  *
- * Storage: one open-addressing table keyed by (family, prefix length,
- * network) holding the smallest insertion index of that exact network and
- * whether that pattern excludes, plus per-family lists of the prefix
- * lengths in use. A lookup masks the client address once per prefix
- * length in use and keeps the hit with the smallest index, which is the
- * pattern a linear first-match scan would have stopped at. The cost is
- * bounded by 33 (IPv4) or 129 (IPv6) probes, whatever the number of
- * patterns.
+ * Storage: one open-addressing table (hashtab.h) keyed by (family,
+ * prefix length, network) holding the smallest insertion index of that
+ * exact network and whether that pattern excludes, plus per-family lists
+ * of the prefix lengths in use. A lookup masks the client address once
+ * per prefix length in use and keeps the hit with the smallest index,
+ * which is the pattern a linear first-match scan would have stopped at.
+ * The cost is bounded by 33 (IPv4) or 129 (IPv6) probes, whatever the
+ * number of patterns.
  *
  * Addresses are handled as two 64-bit words in host order (IPv4 in the
  * top 32 bits of the first), so that masking, hashing and comparing a
  * key are a few instructions. Most lookups miss most prefix lengths (a
- * client is in one network or none), so a bitmap of 16 bits per table
- * slot, set for every key's hash, answers most misses from a few hundred
- * kB that stay in cache instead of a cache miss in the table each.
+ * client is in one network or none), so the table's bitmap answers most
+ * misses from a few hundred kB that stay in cache instead of a cache
+ * miss in the table each.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -33,6 +33,7 @@
 
 #include "bitfilter.h"
 #include "escape.h"
+#include "hashtab.h"
 #include "netset.h"
 
 enum { FAM4 = 1, FAM6 = 2 };
@@ -52,20 +53,13 @@ struct pmask {
 };
 
 struct netset {
-	struct slot	*slots;
-	size_t		cap;		/* 0 or a power of two */
-	size_t		used;		/* distinct networks */
+	struct hashtab	tab;		/* of struct slot; used: distinct networks */
 	size_t		count;		/* patterns added */
-	uint64_t	*filter;	/* bitfilter.h */
-	unsigned	fshift;		/* 64 - log2(filter bits) */
 	/* The prefix lengths in use, with their masks, in order of first use. */
 	struct pmask	m4[33], m6[129];
 	uint8_t		n4, n6;
 	uint8_t		have4[33], have6[129];
 };
-
-/* The filter's 16 bits per slot are 32..64 per key at load 1/4..1/2 of
- * the table, so about 1 in 30 missed probes reaches the table. */
 
 /* A parsed pattern. */
 struct net {
@@ -103,8 +97,7 @@ netset_free(struct netset *set)
 {
 	if (set == NULL)
 		return;
-	free(set->slots);
-	free(set->filter);
+	hashtab_free(&set->tab);
 	free(set);
 }
 
@@ -503,13 +496,15 @@ key_hash(const struct key *k)
 	return bitfilter_mix(x);
 }
 
-/* The slot holding the key, or the empty slot where it would go. */
-static struct slot *
-probe(struct slot *slots, size_t cap, const struct key *k, uint64_t hash)
+/* The slot holding the key, or the empty slot where it would go.
+ * Inline: up to 33 or 129 of them per lookup. */
+static inline struct slot *
+probe(const struct hashtab *tab, const struct key *k, uint64_t hash)
 {
-	size_t i = (size_t)hash & (cap - 1);
+	struct slot *slots = tab->slots;
+	size_t i;
 
-	for (;; i = (i + 1) & (cap - 1)) {
+	for (i = hashtab_home(tab, hash);; i = hashtab_next(tab, i)) {
 		struct slot *s = &slots[i];
 
 		if (s->fam == 0 || (s->hi == k->hi && s->lo == k->lo &&
@@ -518,52 +513,33 @@ probe(struct slot *slots, size_t cap, const struct key *k, uint64_t hash)
 	}
 }
 
-
 /*
- * Doubles the table and rebuilds the filter. Load stays at most 1/2:
- * linear probing keeps the probes that pass the filter short only at a
- * low load. 24-byte slots at load 1/4..1/2, plus the filter, are
- * 52..104 bytes per network.
+ * For hashtab's growth. 24-byte slots at load 1/4..1/2, plus the
+ * filter, are 52..104 bytes per network.
  */
 static bool
-grow(struct netset *set)
+slot_empty(const void *slot)
 {
-	size_t ncap = set->cap == 0 ? 16 : set->cap * 2, i;
-	unsigned fshift;
-	struct slot *ns;
-	uint64_t *nf;
-
-	if (ncap > SIZE_MAX / sizeof(*ns) / 2)
-		return false;
-	if ((ns = calloc(ncap, sizeof(*ns))) == NULL)
-		return false;
-	if ((nf = bitfilter_alloc(ncap, &fshift)) == NULL) {
-		free(ns);
-		return false;
-	}
-	for (i = 0; i < set->cap; i++) {
-		const struct slot *s = &set->slots[i];
-		struct key k;
-		uint64_t h;
-
-		if (s->fam == 0)
-			continue;
-		k.hi = s->hi;
-		k.lo = s->lo;
-		k.fam = s->fam;
-		k.plen = s->plen;
-		h = key_hash(&k);
-		*probe(ns, ncap, &k, h) = *s;
-		bitfilter_set(nf, fshift, h);
-	}
-	free(set->slots);
-	free(set->filter);
-	set->slots = ns;
-	set->filter = nf;
-	set->fshift = fshift;
-	set->cap = ncap;
-	return true;
+	return ((const struct slot *)slot)->fam == 0;
 }
+
+static uint64_t
+slot_hash(const void *slot, const void *ctx)
+{
+	const struct slot *s = slot;
+	struct key k;
+
+	(void)ctx;
+	k.hi = s->hi;
+	k.lo = s->lo;
+	k.fam = s->fam;
+	k.plen = s->plen;
+	return key_hash(&k);
+}
+
+static const struct hashtab_ops slot_ops = {
+	sizeof(struct slot), 16, slot_empty, slot_hash
+};
 
 static void
 add_mask(struct pmask *m, unsigned plen)
@@ -587,14 +563,14 @@ netset_add(struct netset *set, const char *pattern, char *err, size_t errlen)
 		return false;
 	if (set->count >= UINT32_MAX)
 		return fail_plain(err, errlen, "too many networks");
-	if ((set->used + 1) * 2 > set->cap && !grow(set))
+	if (!hashtab_reserve(&set->tab, &slot_ops, NULL))
 		return fail_plain(err, errlen, "out of memory");
 
 	/* n.net is already the network: key_of() masks nothing more. */
 	k = key_of(n.fam, n.plen, be64(n.net),
 	    be64(n.net + 8));
 	h = key_hash(&k);
-	s = probe(set->slots, set->cap, &k, h);
+	s = probe(&set->tab, &k, h);
 	/* A repeated network keeps its first index and verdict. */
 	if (s->fam == 0) {
 		s->hi = k.hi;
@@ -603,8 +579,7 @@ netset_add(struct netset *set, const char *pattern, char *err, size_t errlen)
 		s->plen = k.plen;
 		s->exclude = n.exclude;
 		s->index = (uint32_t)set->count;
-		bitfilter_set(set->filter, set->fshift, h);
-		set->used++;
+		hashtab_added(&set->tab, h);
 		if (n.fam == FAM4 && !set->have4[n.plen]) {
 			set->have4[n.plen] = 1;
 			add_mask(&set->m4[set->n4++], n.plen);
@@ -627,7 +602,7 @@ netset_contains(const struct netset *set, const struct netaddr *addr)
 	bool verdict = false;
 	unsigned i;
 
-	if (set == NULL || addr == NULL || set->used == 0)
+	if (set == NULL || addr == NULL || set->tab.used == 0)
 		return false;
 	if (addr->family == AF_INET) {
 		fam = FAM4;
@@ -662,9 +637,9 @@ netset_contains(const struct netset *set, const struct netaddr *addr)
 		k.fam = fam;
 		k.plen = ms[i].plen;
 		h = key_hash(&k);
-		if (!bitfilter_has(set->filter, set->fshift, h))
+		if (!hashtab_maybe(&set->tab, h))
 			continue;
-		s = probe(set->slots, set->cap, &k, h);
+		s = probe(&set->tab, &k, h);
 		if (s->fam != 0 && s->index < best) {
 			best = s->index;
 			verdict = !s->exclude;
