@@ -34,8 +34,8 @@
 #include "addr.h"
 #include "bitfilter.h"
 #include "domset.h"
-#include "escape.h"
 #include "hashtab.h"
+#include "listerr.h"
 
 struct dslot {
 	uint32_t	hash;
@@ -45,15 +45,12 @@ struct dslot {
 struct domset {
 	char		*arena;
 	size_t		alen, acap;
-	struct hashtab	tab;		/* of struct dslot; used: distinct entries */
+	struct hashtab	tab;		/* of struct dslot, one per entry */
 	bool		excl;		/* an exclusion was added */
 };
 
 /* The 4 bytes after a key's NUL. */
 #define META_LEN	4
-
-/* An entry is quoted in a message up to 64 octets (see log.h). */
-#define SHOWN_MAX	ESCAPE_SHOW_MAX
 
 struct domset *
 domset_new(void)
@@ -80,20 +77,7 @@ domset_count(const struct domset *set)
 static bool
 fail(char *err, size_t errlen, const char *entry, const char *why)
 {
-	char buf[SHOWN_MAX];
-
-	if (err != NULL && errlen > 0)
-		snprintf(err, errlen, "bad domain \"%s\": %s",
-		    escape_show(buf, sizeof(buf), entry), why);
-	return false;
-}
-
-static bool
-fail_plain(char *err, size_t errlen, const char *msg)
-{
-	if (err != NULL && errlen > 0)
-		snprintf(err, errlen, "%s", msg);
-	return false;
+	return listerr_bad(err, errlen, "domain", entry, why);
 }
 
 /* Postfix's "type:table" ("hash:/etc/postfix/virtual_domains"). A
@@ -195,11 +179,10 @@ reserve_arena(struct domset *set, size_t need, bool *toobig)
 static bool
 check_entry(const char *entry, bool *exclude, char *err, size_t errlen)
 {
-	char buf[SHOWN_MAX];
 	const char *pat;
 
 	if (entry == NULL || *entry == '\0')
-		return fail_plain(err, errlen, "empty domain entry: write a "
+		return listerr_plain(err, errlen, "empty domain entry: write a "
 		    "domain such as example.org, or .example.org for its "
 		    "subdomains");
 	*exclude = entry[0] == '!';
@@ -211,14 +194,8 @@ check_entry(const char *entry, bool *exclude, char *err, size_t errlen)
 		    "domain to exclude, e.g. !old.example.org");
 	if (strchr(pat, '@') != NULL)
 		return fail(err, errlen, entry, "a domain, not an address");
-	if (looks_like_table(pat)) {
-		if (err != NULL && errlen > 0)
-			snprintf(err, errlen, "lookup table \"%s\" is not "
-			    "supported: list the domains, or put them in a "
-			    "file given by absolute path",
-			    escape_show(buf, sizeof(buf), entry));
-		return false;
-	}
+	if (looks_like_table(pat))
+		return listerr_table(err, errlen, "domains", entry);
 	return true;
 }
 
@@ -262,9 +239,9 @@ insert_key(struct domset *set, const char *key, size_t len, bool exclude,
 	/* Both reservations come before any change, so a failure leaves
 	 * the set as it was. */
 	if (!hashtab_reserve(&set->tab, &dslot_ops, set))
-		return fail_plain(err, errlen, "out of memory");
+		return listerr_plain(err, errlen, "out of memory");
 	if (!reserve_arena(set, len + 2 + META_LEN, &toobig))
-		return fail_plain(err, errlen, toobig ?
+		return listerr_plain(err, errlen, toobig ?
 		    "too many domains (over 4 GB of names)" : "out of memory");
 
 	s = probe(set, key, (uint32_t)hash);
@@ -286,10 +263,11 @@ domset_add(struct domset *set, const char *entry, char *err, size_t errlen)
 {
 	/* A leading dot, up to ADDR_DOMAIN_MAX bytes, NUL. */
 	char key[ADDR_DOMAIN_MAX + 2];
-	bool exclude;
+	bool exclude = false;
 
 	if (set == NULL)
-		return fail_plain(err, errlen, "no domain set (internal error)");
+		return listerr_plain(err, errlen,
+		    "no domain set (internal error)");
 	if (!check_entry(entry, &exclude, err, errlen) ||
 	    !make_key(entry, entry + exclude, key, err, errlen))
 		return false;

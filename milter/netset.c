@@ -34,6 +34,7 @@
 #include "bitfilter.h"
 #include "escape.h"
 #include "hashtab.h"
+#include "listerr.h"
 #include "netset.h"
 
 enum { FAM4 = 1, FAM6 = 2 };
@@ -53,7 +54,7 @@ struct pmask {
 };
 
 struct netset {
-	struct hashtab	tab;		/* of struct slot; used: distinct networks */
+	struct hashtab	tab;		/* of struct slot, one per network */
 	size_t		count;		/* patterns added */
 	/* The prefix lengths in use, with their masks, in order of first use. */
 	struct pmask	m4[33], m6[129];
@@ -110,20 +111,7 @@ netset_count(const struct netset *set)
 static bool
 fail(char *err, size_t errlen, const char *pattern, const char *why)
 {
-	char buf[SHOWN_MAX];
-
-	if (err != NULL && errlen > 0)
-		snprintf(err, errlen, "bad network \"%s\": %s",
-		    escape_show(buf, sizeof(buf), pattern), why);
-	return false;
-}
-
-static bool
-fail_plain(char *err, size_t errlen, const char *msg)
-{
-	if (err != NULL && errlen > 0)
-		snprintf(err, errlen, "%s", msg);
-	return false;
+	return listerr_bad(err, errlen, "network", pattern, why);
 }
 
 /*
@@ -188,7 +176,7 @@ cidr_network(const char *canon, const uint8_t want[16], struct net *n,
 	errno = 0;
 	if ((c = cidr_from_str(canon)) == NULL) {
 		if (errno == ENOMEM)
-			return fail_plain(err, errlen, "out of memory");
+			return listerr_plain(err, errlen, "out of memory");
 		return fail(err, errlen, pattern,
 		    "libcidr refused it (internal error)");
 	}
@@ -197,7 +185,7 @@ cidr_network(const char *canon, const uint8_t want[16], struct net *n,
 	    (a = cidr_get_addr(c)) == NULL ||
 	    (na = cidr_get_addr(netw)) == NULL) {
 		if (errno == ENOMEM || errno == 0)
-			fail_plain(err, errlen, "out of memory");
+			listerr_plain(err, errlen, "out of memory");
 		else
 			fail(err, errlen, pattern,
 			    "libcidr refused it (internal error)");
@@ -236,7 +224,7 @@ check_text(const char *pattern, char *err, size_t errlen)
 	const char *p;
 
 	if (pattern == NULL || *pattern == '\0')
-		return fail_plain(err, errlen, "empty network pattern: write an "
+		return listerr_plain(err, errlen, "empty network pattern: write an "
 		    "address or network such as 192.0.2.0/24 or [2001:db8::]/32");
 	for (p = pattern; *p != '\0'; p++)
 		if ((unsigned char)*p <= ' ' || (unsigned char)*p == 0x7f)
@@ -311,19 +299,11 @@ bad_bracketed(const char *pattern, const char *addr, char *err,
 static bool
 bad_address(const char *pattern, const char *p, char *err, size_t errlen)
 {
-	char buf[SHOWN_MAX];
-
 	if (strncasecmp(p, "IPv6:", 5) == 0)
 		return fail(err, errlen, pattern, "write IPv6 networks without "
 		    "\"IPv6:\", e.g. 2001:db8::/32 or [2001:db8::]/32");
-	if (looks_like_table(p)) {
-		if (err != NULL && errlen > 0)
-			snprintf(err, errlen, "lookup table \"%s\" is not "
-			    "supported: list the networks, or put them in a "
-			    "file given by absolute path",
-			    escape_show(buf, sizeof(buf), p));
-		return false;
-	}
+	if (looks_like_table(p))
+		return listerr_table(err, errlen, "networks", p);
 	return fail(err, errlen, pattern, "not an IPv4 or IPv6 address");
 }
 
@@ -426,7 +406,7 @@ fail_hostbits(const char *pattern, const struct parts *t,
 static bool
 parse_pattern(const char *pattern, struct net *n, char *err, size_t errlen)
 {
-	struct parts t;
+	struct parts t = { 0 };
 	uint8_t bytes[16];
 	bool hostbits = false;
 
@@ -558,13 +538,14 @@ netset_add(struct netset *set, const char *pattern, char *err, size_t errlen)
 	uint64_t h;
 
 	if (set == NULL)
-		return fail_plain(err, errlen, "no network set (internal error)");
+		return listerr_plain(err, errlen,
+		    "no network set (internal error)");
 	if (!parse_pattern(pattern, &n, err, errlen))
 		return false;
 	if (set->count >= UINT32_MAX)
-		return fail_plain(err, errlen, "too many networks");
+		return listerr_plain(err, errlen, "too many networks");
 	if (!hashtab_reserve(&set->tab, &slot_ops, NULL))
-		return fail_plain(err, errlen, "out of memory");
+		return listerr_plain(err, errlen, "out of memory");
 
 	/* n.net is already the network: key_of() masks nothing more. */
 	k = key_of(n.fam, n.plen, be64(n.net),
