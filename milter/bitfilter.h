@@ -1,5 +1,5 @@
 /*
- * bitfilter - the bitmap in front of domset's and netset's hash tables:
+ * bitfilter - the bitmap in front of hashtab's table (domset, netset):
  * 2^BITFILTER_SHIFT bits per table slot, one bit set per key, chosen by
  * the top bits of the key's 64-bit hash (the table index comes from the
  * low bits). Most lookups that miss (remote domains, the parents probed

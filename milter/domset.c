@@ -5,11 +5,11 @@
  * a subdomain wildcard, without the "!" of an exclusion. They live back
  * to back in one growing arena, each NUL-terminated and followed by 4
  * bytes: the entry's place in the list (its index among distinct keys)
- * times two, plus one for an exclusion. The table holds (32-bit hash,
- * arena offset) pairs, 8 bytes a slot. Offset 0 is a dummy byte, so
- * offset 0 marks an empty slot. This keeps a million entries to a few
- * tens of bytes each instead of a malloc'd string and a pointer per
- * entry.
+ * times two, plus one for an exclusion. The table (hashtab.h) holds
+ * (32-bit hash, arena offset) pairs, 8 bytes a slot. Offset 0 is a dummy
+ * byte, so offset 0 marks an empty slot. This keeps a million entries to
+ * a few tens of bytes each instead of a malloc'd string and a pointer
+ * per entry.
  *
  * First match wins. Without any exclusion in the set, any entry that
  * matches decides the same way, and the lookup stops at the first hit.
@@ -17,11 +17,10 @@
  * each parent) is probed and the one with the smallest index decides.
  *
  * Most lookups are misses (a remote domain, and the parent domains of a
- * local one, which are probed for ".wildcard" entries), so a bitmap of
- * 16 bits per table slot, set at the hash of every entry, answers most
- * misses from memory that stays in cache; only a set bit leads to the
- * table and the arena, and a match is always confirmed by comparing
- * the names.
+ * local one, which are probed for ".wildcard" entries), so the table's
+ * bitmap answers most misses from memory that stays in cache; only a
+ * set bit leads to the table and the arena, and a match is always
+ * confirmed by comparing the names.
  *
  * Both the entries here and the recipient domains looked up are
  * normalised by addr_domain_normalize(), so the two sides of a
@@ -35,7 +34,8 @@
 #include "addr.h"
 #include "bitfilter.h"
 #include "domset.h"
-#include "escape.h"
+#include "hashtab.h"
+#include "listerr.h"
 
 struct dslot {
 	uint32_t	hash;
@@ -45,22 +45,12 @@ struct dslot {
 struct domset {
 	char		*arena;
 	size_t		alen, acap;
-	struct dslot	*slots;
-	size_t		cap;		/* 0 or a power of two */
-	size_t		used;		/* distinct entries */
-	uint64_t	*filter;	/* bitfilter.h */
-	unsigned	fshift;		/* 64 - log2(filter bits) */
+	struct hashtab	tab;		/* of struct dslot, one per entry */
 	bool		excl;		/* an exclusion was added */
 };
 
 /* The 4 bytes after a key's NUL. */
 #define META_LEN	4
-
-/* The filter's 16 bits per slot are 32..64 per entry at load 1/4..1/2,
- * so about 1 miss in 30 gets past it. */
-
-/* An entry is quoted in a message up to 64 octets (see log.h). */
-#define SHOWN_MAX	ESCAPE_SHOW_MAX
 
 struct domset *
 domset_new(void)
@@ -74,34 +64,20 @@ domset_free(struct domset *set)
 	if (set == NULL)
 		return;
 	free(set->arena);
-	free(set->slots);
-	free(set->filter);
+	hashtab_free(&set->tab);
 	free(set);
 }
 
 size_t
 domset_count(const struct domset *set)
 {
-	return set == NULL ? 0 : set->used;
+	return set == NULL ? 0 : set->tab.used;
 }
 
 static bool
 fail(char *err, size_t errlen, const char *entry, const char *why)
 {
-	char buf[SHOWN_MAX];
-
-	if (err != NULL && errlen > 0)
-		snprintf(err, errlen, "bad domain \"%s\": %s",
-		    escape_show(buf, sizeof(buf), entry), why);
-	return false;
-}
-
-static bool
-fail_plain(char *err, size_t errlen, const char *msg)
-{
-	if (err != NULL && errlen > 0)
-		snprintf(err, errlen, "%s", msg);
-	return false;
+	return listerr_bad(err, errlen, "domain", entry, why);
 }
 
 /* Postfix's "type:table" ("hash:/etc/postfix/virtual_domains"). A
@@ -140,56 +116,35 @@ str_hash(const char *s, size_t len)
 static struct dslot *
 probe(const struct domset *set, const char *key, uint32_t hash)
 {
-	size_t mask = set->cap - 1, i = hash & mask;
+	struct dslot *slots = set->tab.slots;
+	size_t i;
 
-	for (;; i = (i + 1) & mask) {
-		struct dslot *s = &set->slots[i];
-
-		if (s->off == 0 || (s->hash == hash &&
-		    strcmp(set->arena + s->off, key) == 0))
-			return s;
-	}
+	for (i = hashtab_home(&set->tab, hash);; i = hashtab_next(&set->tab, i))
+		if (slots[i].off == 0 || (slots[i].hash == hash &&
+		    strcmp(set->arena + slots[i].off, key) == 0))
+			return &slots[i];
 }
 
-/* Doubles the table and rebuilds the filter (the names are hashed again
- * from the arena: the slots keep only 32 bits). Load stays at most 1/2
- * (see netset.c). */
+/* For hashtab's growth. The names are hashed again from the arena: the
+ * slots keep only 32 bits of the hash, and the filter takes the top. */
 static bool
-grow_table(struct domset *set)
+dslot_empty(const void *slot)
 {
-	size_t ncap = set->cap == 0 ? 64 : set->cap * 2, i, mask = ncap - 1;
-	unsigned fshift;
-	struct dslot *ns;
-	uint64_t *nf;
-
-	if (ncap > SIZE_MAX / sizeof(*ns) / 2 ||
-	    (ns = calloc(ncap, sizeof(*ns))) == NULL)
-		return false;
-	if ((nf = bitfilter_alloc(ncap, &fshift)) == NULL) {
-		free(ns);
-		return false;
-	}
-	for (i = 0; i < set->cap; i++) {
-		const struct dslot *s = &set->slots[i];
-		const char *name;
-		size_t j;
-
-		if (s->off == 0)
-			continue;
-		for (j = s->hash & mask; ns[j].off != 0; j = (j + 1) & mask)
-			;
-		ns[j] = *s;
-		name = set->arena + s->off;
-		bitfilter_set(nf, fshift, str_hash(name, strlen(name)));
-	}
-	free(set->slots);
-	free(set->filter);
-	set->slots = ns;
-	set->filter = nf;
-	set->fshift = fshift;
-	set->cap = ncap;
-	return true;
+	return ((const struct dslot *)slot)->off == 0;
 }
+
+static uint64_t
+dslot_hash(const void *slot, const void *set)
+{
+	const char *name = ((const struct domset *)set)->arena +
+	    ((const struct dslot *)slot)->off;
+
+	return str_hash(name, strlen(name));
+}
+
+static const struct hashtab_ops dslot_ops = {
+	sizeof(struct dslot), 64, dslot_empty, dslot_hash
+};
 
 /* Room for need more bytes in the arena; offsets must fit 32 bits. */
 static bool
@@ -219,44 +174,40 @@ reserve_arena(struct domset *set, size_t need, bool *toobig)
 	return true;
 }
 
-bool
-domset_add(struct domset *set, const char *entry, char *err, size_t errlen)
+/* An entry's form before its domain is read: not empty, at most one
+ * "!" (*exclude) followed by something, no address, no lookup table. */
+static bool
+check_entry(const char *entry, bool *exclude, char *err, size_t errlen)
 {
-	/* A leading dot, up to ADDR_DOMAIN_MAX bytes, NUL. */
-	char key[ADDR_DOMAIN_MAX + 2], buf[SHOWN_MAX];
-	const char *pat, *body, *why;
-	struct dslot *s;
-	size_t len;
-	uint64_t hash;
-	uint32_t meta;
-	bool wild, toobig, exclude;
+	const char *pat;
 
-	if (set == NULL)
-		return fail_plain(err, errlen, "no domain set (internal error)");
 	if (entry == NULL || *entry == '\0')
-		return fail_plain(err, errlen, "empty domain entry: write a "
+		return listerr_plain(err, errlen, "empty domain entry: write a "
 		    "domain such as example.org, or .example.org for its "
 		    "subdomains");
-	exclude = entry[0] == '!';
-	pat = entry + exclude;
-	if (exclude && *pat == '!')
+	*exclude = entry[0] == '!';
+	pat = entry + *exclude;
+	if (*exclude && *pat == '!')
 		return fail(err, errlen, entry, "only one \"!\" is allowed");
-	if (exclude && *pat == '\0')
+	if (*exclude && *pat == '\0')
 		return fail(err, errlen, entry, "\"!\" must be followed by the "
 		    "domain to exclude, e.g. !old.example.org");
 	if (strchr(pat, '@') != NULL)
 		return fail(err, errlen, entry, "a domain, not an address");
-	if (looks_like_table(pat)) {
-		if (err != NULL && errlen > 0)
-			snprintf(err, errlen, "lookup table \"%s\" is not "
-			    "supported: list the domains, or put them in a "
-			    "file given by absolute path",
-			    escape_show(buf, sizeof(buf), entry));
-		return false;
-	}
+	if (looks_like_table(pat))
+		return listerr_table(err, errlen, "domains", entry);
+	return true;
+}
 
-	wild = pat[0] == '.';
-	body = pat + wild;
+/* The key of pat (the entry without its "!"): the normalised domain,
+ * after a leading dot for a subdomain wildcard. entry is for messages. */
+static bool
+make_key(const char *entry, const char *pat,
+    char key[ADDR_DOMAIN_MAX + 2], char *err, size_t errlen)
+{
+	bool wild = pat[0] == '.';
+	const char *body = pat + wild, *why;
+
 	if (wild && *body == '\0')
 		return fail(err, errlen, entry, "a leading dot must be "
 		    "followed by a domain, e.g. .example.org");
@@ -267,35 +218,60 @@ domset_add(struct domset *set, const char *entry, char *err, size_t errlen)
 		return fail(err, errlen, entry, why);
 	if (wild)
 		key[0] = '.';
-	len = strlen(key);
+	return true;
+}
 
-	hash = str_hash(key, len);
-	if (set->cap != 0) {
+/* Adds key (len bytes) as the next entry, unless it is there already. */
+static bool
+insert_key(struct domset *set, const char *key, size_t len, bool exclude,
+    char *err, size_t errlen)
+{
+	uint64_t hash = str_hash(key, len);
+	struct dslot *s;
+	uint32_t meta;
+	bool toobig;
+
+	if (set->tab.cap != 0) {
 		s = probe(set, key, (uint32_t)hash);
 		if (s->off != 0)
 			return true;	/* duplicate */
 	}
 	/* Both reservations come before any change, so a failure leaves
 	 * the set as it was. */
-	if ((set->used + 1) * 2 > set->cap && !grow_table(set))
-		return fail_plain(err, errlen, "out of memory");
+	if (!hashtab_reserve(&set->tab, &dslot_ops, set))
+		return listerr_plain(err, errlen, "out of memory");
 	if (!reserve_arena(set, len + 2 + META_LEN, &toobig))
-		return fail_plain(err, errlen, toobig ?
+		return listerr_plain(err, errlen, toobig ?
 		    "too many domains (over 4 GB of names)" : "out of memory");
 
 	s = probe(set, key, (uint32_t)hash);
 	/* Fits: each entry takes at least 6 of the arena's 2^32 bytes, so
 	 * used stays under 2^31. */
-	meta = (uint32_t)set->used * 2 + exclude;
+	meta = (uint32_t)set->tab.used * 2 + exclude;
 	memcpy(set->arena + set->alen, key, len + 1);
 	memcpy(set->arena + set->alen + len + 1, &meta, META_LEN);
 	s->hash = (uint32_t)hash;
-	bitfilter_set(set->filter, set->fshift, hash);
 	s->off = (uint32_t)set->alen;
+	hashtab_added(&set->tab, hash);
 	set->alen += len + 1 + META_LEN;
-	set->used++;
 	set->excl |= exclude;
 	return true;
+}
+
+bool
+domset_add(struct domset *set, const char *entry, char *err, size_t errlen)
+{
+	/* A leading dot, up to ADDR_DOMAIN_MAX bytes, NUL. */
+	char key[ADDR_DOMAIN_MAX + 2];
+	bool exclude = false;
+
+	if (set == NULL)
+		return listerr_plain(err, errlen,
+		    "no domain set (internal error)");
+	if (!check_entry(entry, &exclude, err, errlen) ||
+	    !make_key(entry, entry + exclude, key, err, errlen))
+		return false;
+	return insert_key(set, key, strlen(key), exclude, err, errlen);
 }
 
 /* Looks key up; on a hit sets *meta (place * 2 + exclusion). */
@@ -306,7 +282,7 @@ find_key(const struct domset *set, const char *key, size_t len,
 	uint64_t hash = str_hash(key, len);
 	const struct dslot *s;
 
-	if (!bitfilter_has(set->filter, set->fshift, hash))
+	if (!hashtab_maybe(&set->tab, hash))
 		return false;
 	if ((s = probe(set, key, (uint32_t)hash))->off == 0)
 		return false;
@@ -332,7 +308,7 @@ domset_contains(const struct domset *set, const char *domain)
 	size_t len;
 	uint32_t best = UINT32_MAX;
 
-	if (set == NULL || domain == NULL || set->used == 0)
+	if (set == NULL || domain == NULL || set->tab.used == 0)
 		return false;
 	len = strlen(domain);
 	/* The keys that could match: the domain; then, but for an address

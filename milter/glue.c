@@ -401,38 +401,40 @@ on_envrcpt(SMFICTX *ctx, char **argv)
 	return answer(ctx, c, snap_config(c->snap), &v, req.rcpt);
 }
 
-/* The callbacks that answer, counted in "running". */
+/* The callbacks that answer are counted in "running": each enter()s
+ * before its work and passes its answer through leave(). */
+static void
+enter(void)
+{
+	atomic_fetch_add(&running, 1);
+}
+
+static sfsistat
+leave(sfsistat r)
+{
+	atomic_fetch_sub(&running, 1);
+	return r;
+}
+
 static sfsistat
 rw_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *hostaddr)
 {
-	sfsistat r;
-
-	atomic_fetch_add(&running, 1);
-	r = on_connect(ctx, hostname, hostaddr);
-	atomic_fetch_sub(&running, 1);
-	return r;
+	enter();
+	return leave(on_connect(ctx, hostname, hostaddr));
 }
 
 static sfsistat
 rw_envfrom(SMFICTX *ctx, char **argv)
 {
-	sfsistat r;
-
-	atomic_fetch_add(&running, 1);
-	r = on_envfrom(ctx, argv);
-	atomic_fetch_sub(&running, 1);
-	return r;
+	enter();
+	return leave(on_envfrom(ctx, argv));
 }
 
 static sfsistat
 rw_envrcpt(SMFICTX *ctx, char **argv)
 {
-	sfsistat r;
-
-	atomic_fetch_add(&running, 1);
-	r = on_envrcpt(ctx, argv);
-	atomic_fetch_sub(&running, 1);
-	return r;
+	enter();
+	return leave(on_envrcpt(ctx, argv));
 }
 
 /*

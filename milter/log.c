@@ -89,6 +89,17 @@ put(struct line *l, const char *text)
 	put_n(l, text != NULL ? text : "-", text != NULL ? strlen(text) : 1);
 }
 
+/* " key=" then a value: one a client or the MTA supplied, escaped
+ * (put_value()), or one of our own words (put()). */
+#define PUT_VALUE(l, key, value) do {					\
+	PUT_LIT((l), key);						\
+	put_value((l), (value));					\
+} while (0)
+#define PUT_WORD(l, key, word) do {					\
+	PUT_LIT((l), key);						\
+	put((l), (word));						\
+} while (0)
+
 /* Appends a client-supplied value, escaped as escape_value() does: straight
  * into the line when a whole value fits, which it always does in a
  * LOG_LINE_MAX line. */
@@ -109,18 +120,12 @@ put_value(struct line *l, const char *value)
 static void
 put_txn(struct line *l, const struct log_decision *d)
 {
-	PUT_LIT(l, " listener=");
-	put(l, d->listener);
-	PUT_LIT(l, " port=");
-	put_value(l, d->port);
-	PUT_LIT(l, " client=");
-	put_value(l, d->client);
-	PUT_LIT(l, " auth=");
-	put_value(l, d->auth);
-	PUT_LIT(l, " tls=");
-	put_value(l, d->tls);
-	PUT_LIT(l, " from=");
-	put_value(l, d->from);
+	PUT_WORD(l, " listener=", d->listener);
+	PUT_VALUE(l, " port=", d->port);
+	PUT_VALUE(l, " client=", d->client);
+	PUT_VALUE(l, " auth=", d->auth);
+	PUT_VALUE(l, " tls=", d->tls);
+	PUT_VALUE(l, " from=", d->from);
 }
 
 size_t
@@ -156,18 +161,12 @@ format_decision(char *buf, size_t len, const struct log_decision *d)
 		put_n(&l, d->txn, d->txn_len);
 	else
 		put_txn(&l, d);
-	PUT_LIT(&l, " rcpt=");
-	put_value(&l, d->rcpt);
-	PUT_LIT(&l, " decision=");
-	put(&l, d->decision);
-	PUT_LIT(&l, " reason=");
-	put(&l, d->reason);
-	PUT_LIT(&l, " code=");
-	put(&l, d->code);
-	PUT_LIT(&l, " dsn=");
-	put(&l, d->dsn);
-	PUT_LIT(&l, " policy=");
-	put(&l, d->policy);
+	PUT_VALUE(&l, " rcpt=", d->rcpt);
+	PUT_WORD(&l, " decision=", d->decision);
+	PUT_WORD(&l, " reason=", d->reason);
+	PUT_WORD(&l, " code=", d->code);
+	PUT_WORD(&l, " dsn=", d->dsn);
+	PUT_WORD(&l, " policy=", d->policy);
 	return l.o;
 }
 

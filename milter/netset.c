@@ -6,21 +6,21 @@
  * reads "10.0.0.1/-1" as /0, "10.1" as 10.0.0.1 and ignores trailing
  * garbage. libcidr then supplies the network (address under the mask).
  *
- * Storage: one open-addressing table keyed by (family, prefix length,
- * network) holding the smallest insertion index of that exact network and
- * whether that pattern excludes, plus per-family lists of the prefix
- * lengths in use. A lookup masks the client address once per prefix
- * length in use and keeps the hit with the smallest index, which is the
- * pattern a linear first-match scan would have stopped at. The cost is
- * bounded by 33 (IPv4) or 129 (IPv6) probes, whatever the number of
- * patterns.
+ * Storage: one open-addressing table (hashtab.h) keyed by (family,
+ * prefix length, network) holding the smallest insertion index of that
+ * exact network and whether that pattern excludes, plus per-family lists
+ * of the prefix lengths in use. A lookup masks the client address once
+ * per prefix length in use and keeps the hit with the smallest index,
+ * which is the pattern a linear first-match scan would have stopped at.
+ * The cost is bounded by 33 (IPv4) or 129 (IPv6) probes, whatever the
+ * number of patterns.
  *
  * Addresses are handled as two 64-bit words in host order (IPv4 in the
  * top 32 bits of the first), so that masking, hashing and comparing a
  * key are a few instructions. Most lookups miss most prefix lengths (a
- * client is in one network or none), so a bitmap of 16 bits per table
- * slot, set for every key's hash, answers most misses from a few hundred
- * kB that stay in cache instead of a cache miss in the table each.
+ * client is in one network or none), so the table's bitmap answers most
+ * misses from a few hundred kB that stay in cache instead of a cache
+ * miss in the table each.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -33,6 +33,8 @@
 
 #include "bitfilter.h"
 #include "escape.h"
+#include "hashtab.h"
+#include "listerr.h"
 #include "netset.h"
 
 enum { FAM4 = 1, FAM6 = 2 };
@@ -52,20 +54,13 @@ struct pmask {
 };
 
 struct netset {
-	struct slot	*slots;
-	size_t		cap;		/* 0 or a power of two */
-	size_t		used;		/* distinct networks */
+	struct hashtab	tab;		/* of struct slot, one per network */
 	size_t		count;		/* patterns added */
-	uint64_t	*filter;	/* bitfilter.h */
-	unsigned	fshift;		/* 64 - log2(filter bits) */
 	/* The prefix lengths in use, with their masks, in order of first use. */
 	struct pmask	m4[33], m6[129];
 	uint8_t		n4, n6;
 	uint8_t		have4[33], have6[129];
 };
-
-/* The filter's 16 bits per slot are 32..64 per key at load 1/4..1/2 of
- * the table, so about 1 in 30 missed probes reaches the table. */
 
 /* A parsed pattern. */
 struct net {
@@ -103,8 +98,7 @@ netset_free(struct netset *set)
 {
 	if (set == NULL)
 		return;
-	free(set->slots);
-	free(set->filter);
+	hashtab_free(&set->tab);
 	free(set);
 }
 
@@ -117,20 +111,7 @@ netset_count(const struct netset *set)
 static bool
 fail(char *err, size_t errlen, const char *pattern, const char *why)
 {
-	char buf[SHOWN_MAX];
-
-	if (err != NULL && errlen > 0)
-		snprintf(err, errlen, "bad network \"%s\": %s",
-		    escape_show(buf, sizeof(buf), pattern), why);
-	return false;
-}
-
-static bool
-fail_plain(char *err, size_t errlen, const char *msg)
-{
-	if (err != NULL && errlen > 0)
-		snprintf(err, errlen, "%s", msg);
-	return false;
+	return listerr_bad(err, errlen, "network", pattern, why);
 }
 
 /*
@@ -195,7 +176,7 @@ cidr_network(const char *canon, const uint8_t want[16], struct net *n,
 	errno = 0;
 	if ((c = cidr_from_str(canon)) == NULL) {
 		if (errno == ENOMEM)
-			return fail_plain(err, errlen, "out of memory");
+			return listerr_plain(err, errlen, "out of memory");
 		return fail(err, errlen, pattern,
 		    "libcidr refused it (internal error)");
 	}
@@ -204,7 +185,7 @@ cidr_network(const char *canon, const uint8_t want[16], struct net *n,
 	    (a = cidr_get_addr(c)) == NULL ||
 	    (na = cidr_get_addr(netw)) == NULL) {
 		if (errno == ENOMEM || errno == 0)
-			fail_plain(err, errlen, "out of memory");
+			listerr_plain(err, errlen, "out of memory");
 		else
 			fail(err, errlen, pattern,
 			    "libcidr refused it (internal error)");
@@ -229,27 +210,36 @@ out:
 	return ok;
 }
 
+/* The text of a pattern, cut up: the address [addr, end), the prefix
+ * length's text (NULL: none), and whether the address was in brackets. */
+struct parts {
+	const char	*addr, *end, *plen;
+	bool		bracket;
+};
+
+/* Not empty, and no white space or control byte anywhere. */
 static bool
-parse_pattern(const char *pattern, struct net *n, char *err, size_t errlen)
+check_text(const char *pattern, char *err, size_t errlen)
 {
-	char addr[INET6_ADDRSTRLEN], canon[CIDR_PAD + INET6_ADDRSTRLEN + 4];
-	char suggest[INET6_ADDRSTRLEN], buf[SHOWN_MAX];
-	uint8_t bytes[16];
-	const char *p, *end, *plentext = NULL;
-	bool bracket = false, hostbits = false;
-	unsigned max;
-	int r;
+	const char *p;
 
 	if (pattern == NULL || *pattern == '\0')
-		return fail_plain(err, errlen, "empty network pattern: write an "
+		return listerr_plain(err, errlen, "empty network pattern: write an "
 		    "address or network such as 192.0.2.0/24 or [2001:db8::]/32");
 	for (p = pattern; *p != '\0'; p++)
 		if ((unsigned char)*p <= ' ' || (unsigned char)*p == 0x7f)
 			return fail(err, errlen, pattern, "white space and "
 			    "control characters are not allowed in a network");
+	return true;
+}
 
-	memset(n, 0, sizeof(*n));
-	p = pattern;
+/* Takes off one "!" (n->exclude) and cuts the rest into *t. */
+static bool
+split_pattern(const char *pattern, struct net *n, struct parts *t,
+    char *err, size_t errlen)
+{
+	const char *p = pattern;
+
 	if (*p == '!') {
 		n->exclude = true;
 		p++;
@@ -264,46 +254,77 @@ parse_pattern(const char *pattern, struct net *n, char *err, size_t errlen)
 	if (*p == '/')
 		return fail(err, errlen, pattern, "a file name is not allowed "
 		    "here; list the networks");
-
-	if (*p == '[') {
-		bracket = true;
-		p++;
-		if ((end = strchr(p, ']')) == NULL)
-			return fail(err, errlen, pattern, "missing \"]\"");
-		if (memchr(p, '/', (size_t)(end - p)) != NULL)
-			return fail(err, errlen, pattern, "the prefix length "
-			    "goes after the \"]\", e.g. [2001:db8::]/32");
-		if (end[1] == '/')
-			plentext = end + 2;
-		else if (end[1] != '\0')
-			return fail(err, errlen, pattern,
-			    "unexpected text after \"]\"");
-	} else {
-		end = strchr(p, '/');
-		if (end != NULL)
-			plentext = end + 1;
+	t->plen = NULL;
+	t->bracket = *p == '[';
+	if (!t->bracket) {
+		t->addr = p;
+		if ((t->end = strchr(p, '/')) != NULL)
+			t->plen = t->end + 1;
 		else
-			end = p + strlen(p);
+			t->end = p + strlen(p);
+		return true;
 	}
+	t->addr = ++p;
+	if ((t->end = strchr(p, ']')) == NULL)
+		return fail(err, errlen, pattern, "missing \"]\"");
+	if (memchr(p, '/', (size_t)(t->end - p)) != NULL)
+		return fail(err, errlen, pattern, "the prefix length "
+		    "goes after the \"]\", e.g. [2001:db8::]/32");
+	if (t->end[1] == '/')
+		t->plen = t->end + 2;
+	else if (t->end[1] != '\0')
+		return fail(err, errlen, pattern,
+		    "unexpected text after \"]\"");
+	return true;
+}
 
-	if ((size_t)(end - p) < sizeof(addr)) {
-		memcpy(addr, p, (size_t)(end - p));
-		addr[end - p] = '\0';
+/* "[a.b.c.d]": IPv4 in brackets, or not an address at all. */
+static bool
+bad_bracketed(const char *pattern, const char *addr, char *err,
+    size_t errlen)
+{
+	uint8_t bytes[16];
+	char msg[INET6_ADDRSTRLEN + 64];
+
+	if (inet_pton(AF_INET, addr, bytes) == 1) {
+		snprintf(msg, sizeof(msg), "brackets are for IPv6 only; "
+		    "write %s", addr);
+		return fail(err, errlen, pattern, msg);
+	}
+	return fail(err, errlen, pattern, "not an IPv6 address");
+}
+
+/* Text that is no address: say what it looks like instead. p is the
+ * pattern after any "!". */
+static bool
+bad_address(const char *pattern, const char *p, char *err, size_t errlen)
+{
+	if (strncasecmp(p, "IPv6:", 5) == 0)
+		return fail(err, errlen, pattern, "write IPv6 networks without "
+		    "\"IPv6:\", e.g. 2001:db8::/32 or [2001:db8::]/32");
+	if (looks_like_table(p))
+		return listerr_table(err, errlen, "networks", p);
+	return fail(err, errlen, pattern, "not an IPv4 or IPv6 address");
+}
+
+/* The address of *t into bytes, its family into n->fam. */
+static bool
+parse_address(const char *pattern, const struct parts *t, struct net *n,
+    uint8_t bytes[16], char *err, size_t errlen)
+{
+	char addr[INET6_ADDRSTRLEN];
+	size_t len = (size_t)(t->end - t->addr);
+
+	/* Too long to be an address: "" fails below as any bad text. */
+	if (len < sizeof(addr)) {
+		memcpy(addr, t->addr, len);
+		addr[len] = '\0';
 	} else {
 		addr[0] = '\0';
 	}
-	if (bracket) {
-		if (inet_pton(AF_INET6, addr, bytes) != 1) {
-			if (inet_pton(AF_INET, addr, bytes) == 1) {
-				char msg[INET6_ADDRSTRLEN + 64];
-
-				snprintf(msg, sizeof(msg), "brackets are for "
-				    "IPv6 only; write %s", addr);
-				return fail(err, errlen, pattern, msg);
-			}
-			return fail(err, errlen, pattern,
-			    "not an IPv6 address");
-		}
+	if (t->bracket) {
+		if (inet_pton(AF_INET6, addr, bytes) != 1)
+			return bad_bracketed(pattern, addr, err, errlen);
 		n->fam = FAM6;
 	} else if (strchr(addr, ':') == NULL &&
 	    inet_pton(AF_INET, addr, bytes) == 1) {
@@ -311,36 +332,45 @@ parse_pattern(const char *pattern, struct net *n, char *err, size_t errlen)
 	} else if (strchr(addr, ':') != NULL &&
 	    inet_pton(AF_INET6, addr, bytes) == 1) {
 		n->fam = FAM6;
-	} else if (strncasecmp(p, "IPv6:", 5) == 0) {
-		return fail(err, errlen, pattern, "write IPv6 networks without "
-		    "\"IPv6:\", e.g. 2001:db8::/32 or [2001:db8::]/32");
-	} else if (looks_like_table(p)) {
-		if (err != NULL && errlen > 0)
-			snprintf(err, errlen, "lookup table \"%s\" is not "
-			    "supported: list the networks, or put them in a "
-			    "file given by absolute path",
-			    escape_show(buf, sizeof(buf), p));
-		return false;
 	} else {
-		return fail(err, errlen, pattern,
-		    "not an IPv4 or IPv6 address");
+		/* No brackets: t->addr is the pattern after any "!". */
+		return bad_address(pattern, t->addr, err, errlen);
 	}
+	return true;
+}
 
-	max = n->fam == FAM4 ? 32 : 128;
-	if (plentext == NULL) {
+/* n->plen from *t's text, the family's full length when there is none. */
+static bool
+parse_prefix(const char *pattern, const struct parts *t, struct net *n,
+    char *err, size_t errlen)
+{
+	unsigned max = n->fam == FAM4 ? 32 : 128;
+	char msg[96];
+	int r;
+
+	if (t->plen == NULL) {
 		n->plen = (uint8_t)max;
-	} else if ((r = parse_plen(plentext, max, &n->plen)) <= 0) {
-		char msg[96];
-
-		if (r < 0)
-			snprintf(msg, sizeof(msg), "prefix length \"%s\" has "
-			    "a leading zero; write /%lu", plentext,
-			    strtoul(plentext, NULL, 10));
-		else
-			snprintf(msg, sizeof(msg), "prefix length must be a "
-			    "number from 0 to %u", max);
-		return fail(err, errlen, pattern, msg);
+		return true;
 	}
+	if ((r = parse_plen(t->plen, max, &n->plen)) > 0)
+		return true;
+	if (r < 0)
+		snprintf(msg, sizeof(msg), "prefix length \"%s\" has a "
+		    "leading zero; write /%lu", t->plen,
+		    strtoul(t->plen, NULL, 10));
+	else
+		snprintf(msg, sizeof(msg), "prefix length must be a number "
+		    "from 0 to %u", max);
+	return fail(err, errlen, pattern, msg);
+}
+
+/* n->net from libcidr, given the address's bytes: *hostbits tells
+ * whether they had bits under the mask. */
+static bool
+network_of(const char *pattern, const uint8_t bytes[16], struct net *n,
+    bool *hostbits, char *err, size_t errlen)
+{
+	char addr[INET6_ADDRSTRLEN], canon[CIDR_PAD + INET6_ADDRSTRLEN + 4];
 
 	if (inet_ntop(n->fam == FAM4 ? AF_INET : AF_INET6, bytes, addr,
 	    sizeof(addr)) == NULL)
@@ -349,23 +379,47 @@ parse_pattern(const char *pattern, struct net *n, char *err, size_t errlen)
 	memset(canon, 0, CIDR_PAD);
 	snprintf(canon + CIDR_PAD, sizeof(canon) - CIDR_PAD, "%s/%u", addr,
 	    n->plen);
-	if (!cidr_network(canon + CIDR_PAD, bytes, n, &hostbits, err, errlen,
-	    pattern))
-		return false;
+	return cidr_network(canon + CIDR_PAD, bytes, n, hostbits, err, errlen,
+	    pattern);
+}
 
-	if (hostbits) {
-		/* n->fam is the family written (no entry changes family), so
-		 * inet_ntop() writes a mapped network as "::ffff:a.b.c.d". */
-		inet_ntop(n->fam == FAM4 ? AF_INET : AF_INET6, n->net, suggest,
-		    sizeof(suggest));
-		if (err != NULL && errlen > 0)
-			snprintf(err, errlen, "non-null host address bits in "
-			    "\"%s\", perhaps you mean \"%s%s%s%s/%s\"",
-			    escape_show(buf, sizeof(buf), pattern),
-			    n->exclude ? "!" : "", bracket ? "[" : "",
-			    suggest, bracket ? "]" : "", plentext);
+/* Host bits under the mask: the message names the network meant. */
+static bool
+fail_hostbits(const char *pattern, const struct parts *t,
+    const struct net *n, char *err, size_t errlen)
+{
+	char suggest[INET6_ADDRSTRLEN], buf[SHOWN_MAX];
+
+	/* n->fam is the family written (no entry changes family), so
+	 * inet_ntop() writes a mapped network as "::ffff:a.b.c.d". */
+	inet_ntop(n->fam == FAM4 ? AF_INET : AF_INET6, n->net, suggest,
+	    sizeof(suggest));
+	if (err != NULL && errlen > 0)
+		snprintf(err, errlen, "non-null host address bits in "
+		    "\"%s\", perhaps you mean \"%s%s%s%s/%s\"",
+		    escape_show(buf, sizeof(buf), pattern),
+		    n->exclude ? "!" : "", t->bracket ? "[" : "",
+		    suggest, t->bracket ? "]" : "", t->plen);
+	return false;
+}
+
+static bool
+parse_pattern(const char *pattern, struct net *n, char *err, size_t errlen)
+{
+	struct parts t = { 0 };
+	uint8_t bytes[16];
+	bool hostbits = false;
+
+	if (!check_text(pattern, err, errlen))
 		return false;
-	}
+	memset(n, 0, sizeof(*n));
+	if (!split_pattern(pattern, n, &t, err, errlen) ||
+	    !parse_address(pattern, &t, n, bytes, err, errlen) ||
+	    !parse_prefix(pattern, &t, n, err, errlen) ||
+	    !network_of(pattern, bytes, n, &hostbits, err, errlen))
+		return false;
+	if (hostbits)
+		return fail_hostbits(pattern, &t, n, err, errlen);
 	return true;
 }
 
@@ -422,13 +476,15 @@ key_hash(const struct key *k)
 	return bitfilter_mix(x);
 }
 
-/* The slot holding the key, or the empty slot where it would go. */
-static struct slot *
-probe(struct slot *slots, size_t cap, const struct key *k, uint64_t hash)
+/* The slot holding the key, or the empty slot where it would go.
+ * Inline: up to 33 or 129 of them per lookup. */
+static inline struct slot *
+probe(const struct hashtab *tab, const struct key *k, uint64_t hash)
 {
-	size_t i = (size_t)hash & (cap - 1);
+	struct slot *slots = tab->slots;
+	size_t i;
 
-	for (;; i = (i + 1) & (cap - 1)) {
+	for (i = hashtab_home(tab, hash);; i = hashtab_next(tab, i)) {
 		struct slot *s = &slots[i];
 
 		if (s->fam == 0 || (s->hi == k->hi && s->lo == k->lo &&
@@ -437,52 +493,33 @@ probe(struct slot *slots, size_t cap, const struct key *k, uint64_t hash)
 	}
 }
 
-
 /*
- * Doubles the table and rebuilds the filter. Load stays at most 1/2:
- * linear probing keeps the probes that pass the filter short only at a
- * low load. 24-byte slots at load 1/4..1/2, plus the filter, are
- * 52..104 bytes per network.
+ * For hashtab's growth. 24-byte slots at load 1/4..1/2, plus the
+ * filter, are 52..104 bytes per network.
  */
 static bool
-grow(struct netset *set)
+slot_empty(const void *slot)
 {
-	size_t ncap = set->cap == 0 ? 16 : set->cap * 2, i;
-	unsigned fshift;
-	struct slot *ns;
-	uint64_t *nf;
-
-	if (ncap > SIZE_MAX / sizeof(*ns) / 2)
-		return false;
-	if ((ns = calloc(ncap, sizeof(*ns))) == NULL)
-		return false;
-	if ((nf = bitfilter_alloc(ncap, &fshift)) == NULL) {
-		free(ns);
-		return false;
-	}
-	for (i = 0; i < set->cap; i++) {
-		const struct slot *s = &set->slots[i];
-		struct key k;
-		uint64_t h;
-
-		if (s->fam == 0)
-			continue;
-		k.hi = s->hi;
-		k.lo = s->lo;
-		k.fam = s->fam;
-		k.plen = s->plen;
-		h = key_hash(&k);
-		*probe(ns, ncap, &k, h) = *s;
-		bitfilter_set(nf, fshift, h);
-	}
-	free(set->slots);
-	free(set->filter);
-	set->slots = ns;
-	set->filter = nf;
-	set->fshift = fshift;
-	set->cap = ncap;
-	return true;
+	return ((const struct slot *)slot)->fam == 0;
 }
+
+static uint64_t
+slot_hash(const void *slot, const void *ctx)
+{
+	const struct slot *s = slot;
+	struct key k;
+
+	(void)ctx;
+	k.hi = s->hi;
+	k.lo = s->lo;
+	k.fam = s->fam;
+	k.plen = s->plen;
+	return key_hash(&k);
+}
+
+static const struct hashtab_ops slot_ops = {
+	sizeof(struct slot), 16, slot_empty, slot_hash
+};
 
 static void
 add_mask(struct pmask *m, unsigned plen)
@@ -501,19 +538,20 @@ netset_add(struct netset *set, const char *pattern, char *err, size_t errlen)
 	uint64_t h;
 
 	if (set == NULL)
-		return fail_plain(err, errlen, "no network set (internal error)");
+		return listerr_plain(err, errlen,
+		    "no network set (internal error)");
 	if (!parse_pattern(pattern, &n, err, errlen))
 		return false;
 	if (set->count >= UINT32_MAX)
-		return fail_plain(err, errlen, "too many networks");
-	if ((set->used + 1) * 2 > set->cap && !grow(set))
-		return fail_plain(err, errlen, "out of memory");
+		return listerr_plain(err, errlen, "too many networks");
+	if (!hashtab_reserve(&set->tab, &slot_ops, NULL))
+		return listerr_plain(err, errlen, "out of memory");
 
 	/* n.net is already the network: key_of() masks nothing more. */
 	k = key_of(n.fam, n.plen, be64(n.net),
 	    be64(n.net + 8));
 	h = key_hash(&k);
-	s = probe(set->slots, set->cap, &k, h);
+	s = probe(&set->tab, &k, h);
 	/* A repeated network keeps its first index and verdict. */
 	if (s->fam == 0) {
 		s->hi = k.hi;
@@ -522,8 +560,7 @@ netset_add(struct netset *set, const char *pattern, char *err, size_t errlen)
 		s->plen = k.plen;
 		s->exclude = n.exclude;
 		s->index = (uint32_t)set->count;
-		bitfilter_set(set->filter, set->fshift, h);
-		set->used++;
+		hashtab_added(&set->tab, h);
 		if (n.fam == FAM4 && !set->have4[n.plen]) {
 			set->have4[n.plen] = 1;
 			add_mask(&set->m4[set->n4++], n.plen);
@@ -546,7 +583,7 @@ netset_contains(const struct netset *set, const struct netaddr *addr)
 	bool verdict = false;
 	unsigned i;
 
-	if (set == NULL || addr == NULL || set->used == 0)
+	if (set == NULL || addr == NULL || set->tab.used == 0)
 		return false;
 	if (addr->family == AF_INET) {
 		fam = FAM4;
@@ -581,9 +618,9 @@ netset_contains(const struct netset *set, const struct netaddr *addr)
 		k.fam = fam;
 		k.plen = ms[i].plen;
 		h = key_hash(&k);
-		if (!bitfilter_has(set->filter, set->fshift, h))
+		if (!hashtab_maybe(&set->tab, h))
 			continue;
-		s = probe(set->slots, set->cap, &k, h);
+		s = probe(&set->tab, &k, h);
 		if (s->fam != 0 && s->index < best) {
 			best = s->index;
 			verdict = !s->exclude;
