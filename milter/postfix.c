@@ -217,9 +217,11 @@ complaint(struct run *r, char *buf, size_t len)
 	    "no message");
 }
 
-/* Runs argv and wants status 0 and no "fatal"; the output in *out. */
+/* Runs argv and wants status 0 (and, when warned is not NULL, no
+ * warning that holds it); the output in *out. */
 static bool
-ask(char *const argv[], char **out, char *err, size_t errlen)
+ask(char *const argv[], const char *warned, char **out, char *err,
+    size_t errlen)
 {
 	struct run r;
 	char why[300];
@@ -227,7 +229,8 @@ ask(char *const argv[], char **out, char *err, size_t errlen)
 	*out = NULL;
 	if (!run_tool(argv, &r, err, errlen))
 		return false;
-	if (!WIFEXITED(r.status) || WEXITSTATUS(r.status) != 0) {
+	if (!WIFEXITED(r.status) || WEXITSTATUS(r.status) != 0 ||
+	    (warned != NULL && strstr(r.errline, warned) != NULL)) {
 		snprintf(err, errlen, "%s failed: %s", argv[0],
 		    complaint(&r, why, sizeof(why)));
 		free(r.out);
@@ -247,26 +250,9 @@ postfix_param(const char *confdir, const char *name, char **out, char *err,
 {
 	char *const argv[] = { "postconf", "-c", (char *)confdir, "-hx",
 	    (char *)name, NULL };
-	struct run r;
-	char why[300];
 
-	*out = NULL;
-	if (!run_tool(argv, &r, err, errlen))
-		return false;
 	/* postconf says "unknown parameter" as a warning, with status 0. */
-	if (!WIFEXITED(r.status) || WEXITSTATUS(r.status) != 0 ||
-	    strstr(r.errline, "unknown parameter") != NULL) {
-		snprintf(err, errlen, "postconf failed: %s",
-		    complaint(&r, why, sizeof(why)));
-		free(r.out);
-		return false;
-	}
-	if (r.out == NULL && (r.out = strdup("")) == NULL) {
-		snprintf(err, errlen, "out of memory");
-		return false;
-	}
-	*out = r.out;
-	return true;
+	return ask(argv, "unknown parameter", out, err, errlen);
 }
 
 bool
@@ -276,7 +262,7 @@ postfix_table(const char *confdir, const char *table, char **out, char *err,
 	char *const argv[] = { "postmap", "-c", (char *)confdir, "-s",
 	    (char *)table, NULL };
 
-	return ask(argv, out, err, errlen);
+	return ask(argv, NULL, out, err, errlen);
 }
 
 bool
@@ -284,7 +270,7 @@ postfix_services(const char *confdir, char **out, char *err, size_t errlen)
 {
 	char *const argv[] = { "postconf", "-c", (char *)confdir, "-M", NULL };
 
-	return ask(argv, out, err, errlen);
+	return ask(argv, NULL, out, err, errlen);
 }
 
 static bool
