@@ -254,6 +254,15 @@ table(struct parser *ps, const char *s, size_t tlen, const char *file,
 	bool ok;
 
 	escape_show(shown, shown_max(depth), s);
+	/* A name goes to postconf as an argument: one that is not a
+	 * parameter's name could be taken for an option. */
+	if (param && (s[8] == '\0' || s[8 + strspn(s + 8,
+	    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")]
+	    != '\0')) {
+		conf_error_at(ps, file, line, "\"%s\": not a Postfix parameter "
+		    "name (letters, digits, '_')", shown);
+		return;
+	}
 	if (!param && !postfix_can_list(s, tlen)) {
 		conf_error_at(ps, file, line, "lookup table \"%s\" cannot be "
 		    "listed (Postfix can only ask it one key at a time): write "

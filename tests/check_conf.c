@@ -1800,6 +1800,11 @@ static const struct pf_bad_case pf_bad_cases[] = {
 	{ "an unknown parameter", "local_domains = postfix:no_such_param\n",
 	    "@DIR@/" MAIN ":2: \"postfix:no_such_param\": postconf failed: postconf: "
 	    "warning: no_such_param: unknown parameter\n" },
+	{ "not a parameter name", "local_domains = postfix:-e, postfix:\n",
+	    "@DIR@/" MAIN ":2: \"postfix:-e\": not a Postfix parameter name "
+	    "(letters, digits, '_')\n"
+	    "@DIR@/" MAIN ":2: \"postfix:\": not a Postfix parameter name "
+	    "(letters, digits, '_')\n" },
 	{ "a table with no .db", "local_domains = hash:@DIR@/vd2\n",
 	    "@DIR@/" MAIN ":2: \"hash:@DIR@/vd2\": postmap failed: postmap: fatal: open "
 	    "database @DIR@/vd2.db: No such file or directory\n" },
