@@ -478,6 +478,8 @@ daemon_memory_init(void)
 	(void)mallopt(M_MMAP_THRESHOLD, DAEMON_MMAP_THRESHOLD);
 }
 
+/* Holds RSS flat under load (tests/stress/run: 5% + 1 MB); without it,
+ * glibc's arenas grew it from 14 to 19 MB in 80 s (e05c392). */
 void
 daemon_trim_memory(void)
 {

@@ -88,7 +88,9 @@ struct conn {
 	char		tls[MACRO_MAX];
 	char		from[MACRO_MAX];
 	/* The decision line's part that is the same for every recipient
-	 * of the transaction, escaped once (log_format_txn()). */
+	 * of the transaction, escaped once (log_format_txn()): it keeps
+	 * instructions per session under 1.5x the do-nothing filter once
+	 * the SWAR and IPv4 shortcuts go (issue 17, item 6). */
 	char		txn[LOG_TXN_MAX];
 };
 
@@ -169,8 +171,9 @@ conn_get(SMFICTX *ctx)
 
 	if (c != NULL)
 		return c;
-	/* malloc, not calloc: zeroing 3 kB of text buffers cost more than
-	 * a decision. */
+	/* malloc, not calloc: zeroing 5 kB of text buffers costs more than
+	 * a decision (instructions per session 1.505x the do-nothing filter
+	 * with calloc, over the 1.5x target; callgrind, session 9). */
 	if ((c = malloc(sizeof(*c))) == NULL) {
 		log_msg(LOG_ERR, "out of memory for a connection");
 		return NULL;

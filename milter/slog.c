@@ -1,6 +1,9 @@
 /*
  * slog - the syslog writer. See slog.h.
  *
+ * Target held: instructions per session <= 1.5x the do-nothing filter
+ * (1.345x with it, 2.077x with syslog(3); callgrind, session 9).
+ *
  * The datagram socket is made once and never closed before slog_close():
  * a writer that has read its descriptor without a lock must never find
  * it closed and reused by another thread for an MTA connection (a log
