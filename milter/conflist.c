@@ -90,6 +90,25 @@ table_value(const char *s)
 	return true;
 }
 
+/* Every entry of text (a list, as Postfix writes one), each at
+ * FILE:LINE: a list file's line, or for a source with no lines of its
+ * own the line that named it. */
+static void
+each_of(struct parser *ps, char *text, const char *file, unsigned line,
+    conf_entry_fn *each, unsigned depth)
+{
+	char *s;
+	size_t len;
+
+	for (s = text + strspn(text, seps); *s != '\0'; s += strspn(s, seps)) {
+		len = strcspn(s, seps);
+		if (s[len] != '\0')
+			s[len++] = '\0';
+		entry(ps, s, file, line, each, depth);
+		s += len;
+	}
+}
+
 /* One line of a list file (n: conf_read_line()'s answer). */
 static void
 list_line(struct parser *ps, char *buf, long n, const char *path,
@@ -127,13 +146,7 @@ list_line(struct parser *ps, char *buf, long n, const char *path,
 			return;
 		}
 	}
-	for (; *s != '\0'; s += strspn(s, seps)) {
-		len = strcspn(s, seps);
-		if (s[len] != '\0')
-			s[len++] = '\0';
-		entry(ps, s, path, lineno, each, depth);
-		s += len;
-	}
+	each_of(ps, s, path, lineno, each, depth);
 }
 
 /* How much of a path or table an error quotes: one from a list file is
@@ -184,24 +197,6 @@ read_list_file(struct parser *ps, const char *path, const char *file,
 		    "%s", spath, strerror_r(errno, ebuf, sizeof(ebuf)));
 	free(buf);
 	fclose(fp);
-}
-
-/* Every entry of text (a list, as Postfix writes one), from a source
- * that has no lines of its own: errors name the line that named it. */
-static void
-each_of(struct parser *ps, char *text, const char *file, unsigned line,
-    conf_entry_fn *each, unsigned depth)
-{
-	char *s;
-	size_t len;
-
-	for (s = text + strspn(text, seps); *s != '\0'; s += strspn(s, seps)) {
-		len = strcspn(s, seps);
-		if (s[len] != '\0')
-			s[len++] = '\0';
-		entry(ps, s, file, line, each, depth);
-		s += len;
-	}
 }
 
 /* The keys of a table's "key<TAB>value" lines, as a list. */
