@@ -13,7 +13,6 @@
 #include <string.h>
 
 #include "addr.h"
-#include "swar.h"
 
 /*
  * One class byte per octet, so that each loop below spends one table
@@ -70,29 +69,9 @@ is_ctl(unsigned char c)
 	return (cls[c] & A_CTL) != 0;
 }
 
-/* Eight bytes at a time (swar.h) where nothing happens in almost all. */
-/* Non-zero when a byte of w is a control byte (< 0x20, or 0x7f). */
-static uint64_t
-has_ctl8(uint64_t w)
-{
-	return swar_has_less(w, 0x20) | swar_has_byte(w, 0x7f);
-}
-
-/* Non-zero when a byte of w matters to the address scan (A_SCAN). */
-static uint64_t
-has_scan8(uint64_t w)
-{
-	return swar_has_byte(w, '"') | swar_has_byte(w, '@') |
-	    swar_has_byte(w, ' ') | swar_has_byte(w, '<') |
-	    swar_has_byte(w, '>');
-}
-
 static bool
 has_ctl(const char *p, const char *end)
 {
-	for (; end - p >= 8; p += 8)
-		if (has_ctl8(swar_load8(p)))
-			return true;
 	for (; p < end; p++)
 		if (is_ctl((unsigned char)*p))
 			return true;
@@ -300,36 +279,28 @@ find_at(const char *s, const char *end, const char **at)
 	bool quoted = false, escaped = false;
 
 	*at = NULL;
-	for (p = s; p < end;) {
-		const char *stop;
+	for (p = s; p < end; p++) {
+		unsigned char c = (unsigned char)*p;
 
-		/* Most bytes are plain: skip whole words of them outside
-		 * quotes, then look at the next (up to) 8 one by one. */
-		while (!quoted && end - p >= 8 && !has_scan8(swar_load8(p)))
-			p += 8;
-		for (stop = end - p > 8 ? p + 8 : end; p < stop; p++) {
-			unsigned char c = (unsigned char)*p;
-
-			if (!quoted && !(cls[c] & A_SCAN))
-				continue;
-			if (escaped) {
-				escaped = false;
-				continue;
-			}
-			if (quoted) {
-				if (c == '\\')
-					escaped = true;
-				else if (c == '"')
-					quoted = false;
-				continue;
-			}
-			if (c == '"')
-				quoted = true;
-			else if (c == '@')
-				*at = p;
-			else if (c == ' ' || c == '<' || c == '>')
-				return false;
+		if (!quoted && !(cls[c] & A_SCAN))
+			continue;
+		if (escaped) {
+			escaped = false;
+			continue;
 		}
+		if (quoted) {
+			if (c == '\\')
+				escaped = true;
+			else if (c == '"')
+				quoted = false;
+			continue;
+		}
+		if (c == '"')
+			quoted = true;
+		else if (c == '@')
+			*at = p;
+		else if (c == ' ' || c == '<' || c == '>')
+			return false;
 	}
 	return !quoted && !escaped;
 }

@@ -1,11 +1,9 @@
 /*
  * escape - escaping for log lines and messages. See escape.h.
  */
-#include <stdint.h>
 #include <string.h>
 
 #include "escape.h"
-#include "swar.h"
 
 static const char hex[] = "0123456789abcdef";
 
@@ -55,22 +53,12 @@ escape_byte(unsigned char c, char *dst)
 	}
 }
 
-/* Non-zero when a byte of w needs escaping (esc_len[] > 1). */
-static inline uint64_t
-special8(uint64_t w)
-{
-	return swar_has_less(w, 0x21) | (w & SWAR_HIGHS) |
-	    swar_has_byte(w, 0x7f) | swar_has_byte(w, '"') |
-	    swar_has_byte(w, '\\');
-}
-
 /*
  * escape_value()'s work in one pass: writes the escaped form of s at dst
  * (dstlen bytes, NUL included, at least 8) and returns its length. It
- * writes whole escapes, eight plain bytes at a time where it can, while
- * they leave room for the marker; at the first one that does not, it
- * looks (a few bytes at most) whether the rest fits whole, and writes
- * either the rest or the marker. It reads no further than dstlen bytes
+ * writes whole escapes while they leave room for the marker; at the
+ * first one that does not, it looks (a few bytes at most) whether the
+ * rest fits whole, and writes either the rest or the marker. It reads no further than dstlen bytes
  * of s: a longer value cannot fit.
  */
 size_t
@@ -79,21 +67,10 @@ escape_into(char *dst, size_t dstlen, const char *src)
 	const unsigned char *s = (const unsigned char *)src;
 	size_t len = strnlen((const char *)s, dstlen), i = 0, o = 0, j, rest;
 	size_t lim = dstlen - 1 - MARKER_LEN;
-	uint64_t w;
 
-	while (i < len) {
-		if (len - i >= 8 && o + 8 <= lim &&
-		    !special8(w = swar_load8(s + i))) {
-			memcpy(dst + o, &w, 8);
-			i += 8;
-			o += 8;
-			continue;
-		}
-		if (o + esc_len[s[i]] > lim)
-			break;
+	for (; i < len && o + esc_len[s[i]] <= lim; i++) {
 		escape_byte(s[i], dst + o);
 		o += esc_len[s[i]];
-		i++;
 	}
 	if (i < len) {
 		for (rest = 0, j = i; j < len && o + rest < dstlen; j++)

@@ -89,8 +89,8 @@ struct conn {
 	char		from[MACRO_MAX];
 	/* The decision line's part that is the same for every recipient
 	 * of the transaction, escaped once (log_format_txn()): it keeps
-	 * instructions per session under 1.5x the do-nothing filter once
-	 * the SWAR and IPv4 shortcuts go (issue 17, item 6). */
+	 * instructions per session under 1.5x the do-nothing filter
+	 * (1.42x with it, 1.57x without: issue 17, item 6). */
 	char		txn[LOG_TXN_MAX];
 };
 

@@ -113,29 +113,11 @@ netaddr_from_sockaddr(const struct sockaddr *sa, struct netaddr *out)
 void
 netaddr_format(const struct netaddr *a, char *buf, size_t len)
 {
-	char *p;
-	int i;
-
 	if (buf == NULL || len == 0)
 		return;
 	buf[0] = '\0';
 	if (a == NULL || (a->family != AF_INET && a->family != AF_INET6))
 		return;
-	if (a->family == AF_INET && len >= sizeof("255.255.255.255")) {
-		/* inet_ntop() formats IPv4 with sprintf(), dear once per
-		 * logged session; the same text by hand. */
-		for (p = buf, i = 0; i < 4; i++) {
-			unsigned v = a->bytes[i];
-
-			if (v >= 100)
-				*p++ = (char)('0' + v / 100);
-			if (v >= 10)
-				*p++ = (char)('0' + v / 10 % 10);
-			*p++ = (char)('0' + v % 10);
-			*p++ = i < 3 ? '.' : '\0';
-		}
-		return;
-	}
 	if (len > (size_t)INET6_ADDRSTRLEN)
 		len = INET6_ADDRSTRLEN;
 	if (inet_ntop(a->family, a->bytes, buf, (socklen_t)len) == NULL)

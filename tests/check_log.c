@@ -204,9 +204,8 @@ count(const char *hay, const char *needle)
 	return n;
 }
 
-/* The escaper reads eight bytes at a time where they are all plain: each
- * byte value at each offset of a value, against a byte-by-byte reference
- * (no bound: these all fit). */
+/* Each byte value at each offset of a value, against a byte-by-byte
+ * reference written apart from escape.c (no bound: these all fit). */
 static size_t
 ref_escape(char *dst, const unsigned char *s)
 {

@@ -6,6 +6,7 @@
 #include <arpa/inet.h>
 #include <check.h>
 #include <netinet/in.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/un.h>
 
@@ -202,12 +203,12 @@ START_TEST(test_format)
 }
 END_TEST
 
-/* IPv4 is formatted by hand: every byte value in every position, against
- * inet_ntop(). */
+/* Every byte value in every position, against the dotted quad printed
+ * here. */
 START_TEST(test_format_ipv4_every_byte)
 {
 	struct netaddr a;
-	char got[NETADDR_TEXT_MAX], want[INET_ADDRSTRLEN];
+	char got[NETADDR_TEXT_MAX], want[NETADDR_TEXT_MAX];
 	int at, v;
 
 	for (at = 0; at < 4; at++)
@@ -216,8 +217,8 @@ START_TEST(test_format_ipv4_every_byte)
 			a.family = AF_INET;
 			memcpy(a.bytes, "\x0a\x63\x64\xff", 4);
 			a.bytes[at] = (uint8_t)v;
-			ck_assert(inet_ntop(AF_INET, a.bytes, want,
-			    sizeof(want)) != NULL);
+			snprintf(want, sizeof(want), "%u.%u.%u.%u",
+			    a.bytes[0], a.bytes[1], a.bytes[2], a.bytes[3]);
 			netaddr_format(&a, got, sizeof(got));
 			ck_assert_msg(strcmp(got, want) == 0, "byte %d = %d: got"
 			    " \"%s\", want \"%s\"", at, v, got, want);
