@@ -5,6 +5,9 @@
  * low bits). Most lookups that miss (remote domains, the parents probed
  * for wildcards, the prefix lengths a client is not in) are answered by
  * the filter, which stays in cache, and never touch the table.
+ * It holds "ns per decision at 100k+100k <= 2x 10+10" (bench/scale, best
+ * of three interleaved runs: 1.43x with it, 1.88x without, and 2.22x in
+ * one round; issue 17, item 6).
  *
  * Header only: these run on every lookup.
  * Ownership: bitfilter_alloc()'s array belongs to the caller (free()).
