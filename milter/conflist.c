@@ -25,9 +25,9 @@
 #include "confparse.h"
 #include "postfix.h"
 
-#define SOURCE_DEPTH	8
 
-static const char seps[] = " \t\r\n\f\v,";
+const char conf_seps[] = " \t\r\n\f\v,";
+#define seps conf_seps
 
 static void entry(struct parser *ps, const char *s, const char *file,
     unsigned line, conf_entry_fn *each, unsigned depth);
@@ -61,9 +61,8 @@ fail:
 	return NULL;
 }
 
-/* Remembers a file the config was read from (for the watcher). */
-static void
-source(struct parser *ps, const char *path)
+void
+conf_source(struct parser *ps, const char *path)
 {
 	char *copy = strdup(path), **grown;
 
@@ -149,54 +148,76 @@ list_line(struct parser *ps, char *buf, long n, const char *path,
 	each_of(ps, s, path, lineno, each, depth);
 }
 
-/* How much of a path or table an error quotes: one from a list file is
- * that file's bytes, quoted as little as its entries. */
-static size_t
-shown_max(unsigned depth)
+size_t
+conf_shown_max(unsigned depth)
 {
 	return depth > 1 ? SHOWN_MAX : PATH_SHOWN_MAX;
+}
+
+FILE *
+conf_open_named(struct parser *ps, const char *path, const char *what,
+    const char *file, unsigned line, unsigned depth)
+{
+	char ebuf[128], spath[PATH_SHOWN_MAX];
+	bool irregular;
+	FILE *fp;
+
+	escape_show(spath, conf_shown_max(depth), path);
+	fp = ps->open_list != NULL ? ps->open_list(path, &irregular,
+	    ps->open_arg) : conf_open_file(path, &irregular);
+	if (fp == NULL) {
+		if (irregular)
+			conf_error_at(ps, file, line, "%s \"%s\" is not a "
+			    "regular file", what, spath);
+		else
+			conf_error_at(ps, file, line, "cannot read %s \"%s\": "
+			    "%s", what, spath, strerror_r(errno, ebuf,
+			    sizeof(ebuf)));
+		return NULL;
+	}
+	conf_source(ps, path);
+	/* The digest covers what was read from where. */
+	EVP_DigestUpdate(ps->sha, path, strlen(path) + 1);
+	return fp;
+}
+
+void
+conf_close_named(struct parser *ps, FILE *fp, const char *path,
+    const char *what, const char *file, unsigned line, unsigned depth)
+{
+	char ebuf[128], spath[PATH_SHOWN_MAX];
+
+	if (ferror(fp))
+		conf_error_at(ps, file, line, "error reading %s \"%s\": %s",
+		    what, escape_show(spath, conf_shown_max(depth), path),
+		    strerror_r(errno, ebuf, sizeof(ebuf)));
+	fclose(fp);
 }
 
 static void
 read_list_file(struct parser *ps, const char *path, const char *file,
     unsigned line, conf_entry_fn *each, unsigned depth)
 {
-	char *buf, ebuf[128], spath[PATH_SHOWN_MAX];
-	bool irregular;
+	char *buf;
 	unsigned lineno = 0;
 	long n;
 	FILE *fp;
 
 	if (ps->no_lists)
 		return;		/* the load fails: see conf_load_as() */
-	escape_show(spath, shown_max(depth), path);
 	if ((buf = malloc(CONF_LINE_MAX + 2)) == NULL) {
 		ps->oom = true;
 		return;
 	}
-	fp = ps->open_list != NULL ? ps->open_list(path, &irregular,
-	    ps->open_arg) : conf_open_file(path, &irregular);
-	if (fp == NULL) {
+	if ((fp = conf_open_named(ps, path, "list file", file, line,
+	    depth)) == NULL) {
 		free(buf);
-		if (irregular)
-			conf_error_at(ps, file, line, "list file \"%s\" is not "
-			    "a regular file", spath);
-		else
-			conf_error_at(ps, file, line, "cannot read list file "
-			    "\"%s\": %s", spath, strerror_r(errno, ebuf,
-			    sizeof(ebuf)));
 		return;
 	}
-	source(ps, path);
-	/* The digest covers what was read from where. */
-	EVP_DigestUpdate(ps->sha, path, strlen(path) + 1);
 	while ((n = conf_read_line(fp, buf, ps->sha)) != -1 && n != -4)
 		list_line(ps, buf, n, path, ++lineno, each, depth);
-	if (ferror(fp))
-		conf_error_at(ps, file, line, "error reading list file \"%s\": "
-		    "%s", spath, strerror_r(errno, ebuf, sizeof(ebuf)));
+	conf_close_named(ps, fp, path, "list file", file, line, depth);
 	free(buf);
-	fclose(fp);
 }
 
 /* The keys of a table's "key<TAB>value" lines, as a list. */
@@ -235,47 +256,46 @@ table_sources(struct parser *ps, const char *type, size_t tlen,
 		    strncmp(files[i].type, type, tlen) == 0) {
 			snprintf(name, sizeof(name), "%s%s", path,
 			    files[i].suffix);
-			source(ps, name);
+			conf_source(ps, name);
 		}
 }
 
-/* A "type:table" entry, or "postfix:NAME". */
-static void
-table(struct parser *ps, const char *s, size_t tlen, const char *file,
-    unsigned line, conf_entry_fn *each, unsigned depth)
+char *
+conf_ask_postfix(struct parser *ps, const char *s, size_t tlen,
+    const char *file, unsigned line, unsigned depth, bool *param)
 {
 	char shown[PATH_SHOWN_MAX], why[CONF_ERR_MAX], main_cf[4200], *out;
-	bool param = tlen == 7 && strncmp(s, "postfix", 7) == 0;
 	bool ok;
 
-	escape_show(shown, shown_max(depth), s);
+	*param = tlen == 7 && strncmp(s, "postfix", 7) == 0;
+	escape_show(shown, conf_shown_max(depth), s);
 	/* A name goes to postconf as an argument: one that is not a
 	 * parameter's name could be taken for an option. */
-	if (param && (s[8] == '\0' || s[8 + strspn(s + 8,
+	if (*param && (s[8] == '\0' || s[8 + strspn(s + 8,
 	    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")]
 	    != '\0')) {
 		conf_error_at(ps, file, line, "\"%s\": not a Postfix parameter "
 		    "name (letters, digits, '_')", shown);
-		return;
+		return NULL;
 	}
-	if (!param && !postfix_can_list(s, tlen)) {
+	if (!*param && !postfix_can_list(s, tlen)) {
 		conf_error_at(ps, file, line, "lookup table \"%s\" cannot be "
 		    "listed (Postfix can only ask it one key at a time): write "
-		    "its entries in a list file, or use a hash:, texthash:, "
+		    "its entries in a file, or use a hash:, texthash:, "
 		    "lmdb: or cdb: table", shown);
-		return;
+		return NULL;
 	}
 	if (ps->open_list != NULL) {
 		conf_error_at(ps, file, line, "\"%s\": Postfix's tools are not "
 		    "run in this load", shown);
-		return;
+		return NULL;
 	}
-	if (param) {
+	if (*param) {
 		ok = postfix_param(ps->c->postfix_dir, s + 8, &out, why,
 		    sizeof(why));
 		snprintf(main_cf, sizeof(main_cf), "%s/main.cf",
 		    ps->c->postfix_dir);
-		source(ps, main_cf);
+		conf_source(ps, main_cf);
 	} else {
 		ok = postfix_table(ps->c->postfix_dir, s, &out, why,
 		    sizeof(why));
@@ -283,37 +303,63 @@ table(struct parser *ps, const char *s, size_t tlen, const char *file,
 	}
 	if (!ok) {
 		conf_error_at(ps, file, line, "\"%s\": %s", shown, why);
-		return;
+		return NULL;
 	}
 	EVP_DigestUpdate(ps->sha, s, strlen(s) + 1);
 	EVP_DigestUpdate(ps->sha, out, strlen(out));
+	return out;
+}
+
+/* A "type:table" entry, or "postfix:NAME". */
+static void
+table(struct parser *ps, const char *s, size_t tlen, const char *file,
+    unsigned line, conf_entry_fn *each, unsigned depth)
+{
+	bool param;
+	char *out = conf_ask_postfix(ps, s, tlen, file, line, depth, &param);
+
+	if (out == NULL)
+		return;
 	if (!param)
 		keys_of(out);
 	each_of(ps, out, file, line, each, depth);
 	free(out);
 }
 
+bool
+conf_source_entry(struct parser *ps, const char *s, const char *file,
+    unsigned line, unsigned depth, size_t *tlen)
+{
+	char shown[SHOWN_MAX];
+	bool is_table;
+
+	*tlen = strcspn(s, ":");
+	is_table = s[*tlen] == ':' && (postfix_is_table_type(s, *tlen) ||
+	    (*tlen == 7 && strncmp(s, "postfix", 7) == 0));
+	if ((s[0] == '/' || is_table) && depth >= SOURCE_DEPTH) {
+		conf_error_at(ps, file, line, "\"%s\": lists nest deeper than "
+		    "%d levels (a loop?)", escape_show(shown, sizeof(shown), s),
+		    SOURCE_DEPTH);
+		return false;
+	}
+	return is_table;
+}
+
 static void
 entry(struct parser *ps, const char *s, const char *file, unsigned line,
     conf_entry_fn *each, unsigned depth)
 {
-	size_t tlen = strcspn(s, ":");
-	bool is_table = s[tlen] == ':' && (postfix_is_table_type(s, tlen) ||
-	    (tlen == 7 && strncmp(s, "postfix", 7) == 0));
+	size_t tlen;
+	bool is_table = conf_source_entry(ps, s, file, line, depth, &tlen);
 
-	if ((s[0] == '/' || is_table) && depth >= SOURCE_DEPTH) {
-		char shown[SHOWN_MAX];
-
-		conf_error_at(ps, file, line, "\"%s\": lists nest deeper than "
-		    "%d levels (a loop?)", escape_show(shown, sizeof(shown), s),
-		    SOURCE_DEPTH);
-	} else if (s[0] == '/') {
+	if ((s[0] == '/' || is_table) && depth >= SOURCE_DEPTH)
+		return;		/* said by conf_source_entry() */
+	if (s[0] == '/')
 		read_list_file(ps, s, file, line, each, depth + 1);
-	} else if (is_table) {
+	else if (is_table)
 		table(ps, s, tlen, file, line, each, depth + 1);
-	} else {
+	else
 		each(ps, s, file, line);
-	}
 }
 
 void

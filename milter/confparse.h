@@ -22,6 +22,8 @@
 #include "escape.h"
 
 #define CONF_ERR_MAX	512
+/* How deep list files, tables and postfix: entries may nest. */
+#define SOURCE_DEPTH	8
 /*
  * Every value an error message quotes goes through escape_show(): the
  * file's bytes must not put a control byte (a line break, a terminal
@@ -63,6 +65,19 @@ void	conf_sort_errors(struct parser *ps);
 long	conf_read_line(FILE *fp, char *buf, EVP_MD_CTX *sha);
 bool	conf_blank_or_comment(const char *s);
 void	conf_read_main(struct parser *ps, FILE *fp);
+/* Logical lines as main.cf has them (a line that starts with white space
+ * continues the one before; '#' comment and blank lines are skipped):
+ * take(ps, text, first line, arg) for each, errors at file:line. */
+struct conf_logical {
+	const char	*file;
+	const char	*what;		/* "setting", "map entry" */
+	const char	*hint;		/* after "WHAT longer than N bytes" */
+	void		(*take)(struct parser *, char *text, unsigned line,
+			    void *arg);
+	void		*arg;
+};
+void	conf_read_logical(struct parser *ps, FILE *fp,
+	    const struct conf_logical *how);
 extern const char conf_blanks[];
 
 /* conflist.c: calls each(ps, entry, file, line) for every entry of a
@@ -71,6 +86,32 @@ typedef void conf_entry_fn(struct parser *, const char *entry,
 	    const char *file, unsigned line);
 void	conf_each_entry(struct parser *ps, const char *value, const char *file,
 	    unsigned line, conf_entry_fn *each);
+/* What a list and a map share (conflist.c): */
+extern const char conf_seps[];		/* between entries */
+/* Remembers a file the config was read from (for the watcher). */
+void	conf_source(struct parser *ps, const char *path);
+/* How much of a path or table an error quotes: one from a list file is
+ * that file's bytes, quoted as little as its entries. */
+size_t	conf_shown_max(unsigned depth);
+/* True when s is a type:table or postfix:NAME entry (*tlen: the length
+ * of its type); an error at file:line when a /file or such an entry
+ * would nest deeper than SOURCE_DEPTH (then it must not be read). */
+bool	conf_source_entry(struct parser *ps, const char *s, const char *file,
+	    unsigned line, unsigned depth, size_t *tlen);
+/* Opens a file that a value names, for the digest and the watcher;
+ * NULL after an error ("cannot read WHAT \"path\": ...") at
+ * file:line. conf_close_named() says a read error and closes it. */
+FILE	*conf_open_named(struct parser *ps, const char *path,
+	    const char *what, const char *file, unsigned line,
+	    unsigned depth);
+void	conf_close_named(struct parser *ps, FILE *fp, const char *path,
+	    const char *what, const char *file, unsigned line,
+	    unsigned depth);
+/* postconf -hx NAME for "postfix:NAME" (*param set), postmap -s for
+ * "type:table": the output (the caller frees it), into the digest and
+ * the watcher's files; NULL after an error at file:line. */
+char	*conf_ask_postfix(struct parser *ps, const char *s, size_t tlen,
+	    const char *file, unsigned line, unsigned depth, bool *param);
 
 /* confkeys.c */
 typedef void conf_setter(struct parser *, size_t k, const char *value,

@@ -151,12 +151,13 @@ conf_blank_or_comment(const char *s)
 
 /* One logical line "name = value" that started at line. */
 static void
-take_setting(struct parser *ps, char *text, unsigned line)
+take_setting(struct parser *ps, char *text, unsigned line, void *arg)
 {
 	char *name = text + strspn(text, conf_blanks), *eq, *value, *end;
 	size_t nlen = strcspn(name, " \t=");
 	int k;
 
+	(void)arg;
 	eq = name + nlen + strspn(name + nlen, " \t");
 	if (*eq != '=') {
 		conf_error_at(ps, ps->path, line, "expected \"name = value\"");
@@ -192,8 +193,10 @@ take_setting(struct parser *ps, char *text, unsigned line)
 	ps->settings[k].line = line;
 }
 
-/* The logical line being gathered: a setting and its continuations. */
+/* The logical line being gathered: a setting (or a map entry) and its
+ * continuations. */
 struct logical {
+	const struct conf_logical *how;
 	char		*text;
 	size_t		len;
 	unsigned	start;		/* its first line; 0: none */
@@ -211,8 +214,9 @@ continuation(struct parser *ps, struct logical *lg, const char *buf, size_t n,
 	char *grown;
 
 	if (lg->start == 0) {
-		conf_error_at(ps, ps->path, lineno, "continuation line (it "
-		    "starts with white space) with no setting before it");
+		conf_error_at(ps, lg->how->file, lineno, "continuation line (it "
+		    "starts with white space) with no %s before it",
+		    lg->how->what);
 		return true;
 	}
 	if (lg->skip)
@@ -222,8 +226,8 @@ continuation(struct parser *ps, struct logical *lg, const char *buf, size_t n,
 	 * line. */
 	breaks = lineno - lg->last;
 	if (lg->len + breaks + n > LOGICAL_MAX) {
-		conf_error_at(ps, ps->path, lg->start, "setting longer than %d "
-		    "bytes: put long lists in a file", LOGICAL_MAX);
+		conf_error_at(ps, lg->how->file, lg->start, "%s longer than %d "
+		    "bytes%s", lg->how->what, LOGICAL_MAX, lg->how->hint);
 		lg->skip = true;
 		return true;
 	}
@@ -249,10 +253,11 @@ first_line(struct parser *ps, struct logical *lg, const char *buf, long n,
 	lg->len = 0;
 	if (n == -2 || n == -3) {
 		if (n == -2)
-			conf_error_at(ps, ps->path, lineno, "line longer than "
-			    "%d bytes", CONF_LINE_MAX);
+			conf_error_at(ps, lg->how->file, lineno, "line longer "
+			    "than %d bytes", CONF_LINE_MAX);
 		else
-			conf_error_at(ps, ps->path, lineno, "NUL byte in line");
+			conf_error_at(ps, lg->how->file, lineno,
+			    "NUL byte in line");
 		lg->skip = true;
 		return true;
 	}
@@ -264,10 +269,10 @@ first_line(struct parser *ps, struct logical *lg, const char *buf, long n,
 }
 
 void
-conf_read_main(struct parser *ps, FILE *fp)
+conf_read_logical(struct parser *ps, FILE *fp, const struct conf_logical *how)
 {
 	char *buf = malloc(CONF_LINE_MAX + 2);
-	struct logical lg = { NULL, 0, 0, 0, false };
+	struct logical lg = { how, NULL, 0, 0, 0, false };
 	unsigned lineno = 0;
 	bool ok = buf != NULL;
 	long n;
@@ -286,7 +291,7 @@ conf_read_main(struct parser *ps, FILE *fp)
 		}
 		/* Anything else ends the logical line before it. */
 		if (lg.start != 0 && !lg.skip)
-			take_setting(ps, lg.text, lg.start);
+			how->take(ps, lg.text, lg.start, how->arg);
 		lg.start = 0;
 		if (n == -1)
 			break;
@@ -295,7 +300,18 @@ conf_read_main(struct parser *ps, FILE *fp)
 	if (!ok)
 		ps->oom = true;
 	if (ferror(fp))
-		conf_error_at(ps, ps->path, 0, "read error");
+		conf_error_at(ps, how->file, 0, "read error");
 	free(buf);
 	free(lg.text);
+}
+
+void
+conf_read_main(struct parser *ps, FILE *fp)
+{
+	const struct conf_logical how = {
+		ps->path, "setting", ": put long lists in a file",
+		take_setting, NULL
+	};
+
+	conf_read_logical(ps, fp, &how);
 }

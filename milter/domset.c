@@ -2,14 +2,9 @@
  * domset - a hash set of normalised domain names.
  *
  * Keys are the normalised entries, ".example.org" (leading dot kept) for
- * a subdomain wildcard, without the "!" of an exclusion. They live back
- * to back in one growing arena, each NUL-terminated and followed by 4
- * bytes: the entry's place in the list (its index among distinct keys)
- * times two, plus one for an exclusion. The table (hashtab.h) holds
- * (32-bit hash, arena offset) pairs, 8 bytes a slot. Offset 0 is a dummy
- * byte, so offset 0 marks an empty slot. This keeps a million entries to
- * a few tens of bytes each instead of a malloc'd string and a pointer
- * per entry.
+ * a subdomain wildcard, without the "!" of an exclusion, in a strmap
+ * (strmap.h), each with 4 bytes: the entry's place in the list (its
+ * index among distinct keys) times two, plus one for an exclusion.
  *
  * First match wins. Without any exclusion in the set, any entry that
  * matches decides the same way, and the lookup stops at the first hit.
@@ -32,24 +27,16 @@
 #include <string.h>
 
 #include "addr.h"
-#include "bitfilter.h"
 #include "domset.h"
-#include "hashtab.h"
 #include "listerr.h"
-
-struct dslot {
-	uint32_t	hash;
-	uint32_t	off;		/* 0: empty slot */
-};
+#include "strmap.h"
 
 struct domset {
-	char		*arena;
-	size_t		alen, acap;
-	struct hashtab	tab;		/* of struct dslot, one per entry */
+	struct strmap	map;		/* key -> place * 2 + exclusion */
 	bool		excl;		/* an exclusion was added */
 };
 
-/* The 4 bytes after a key's NUL. */
+/* The 4 bytes of payload. */
 #define META_LEN	4
 
 struct domset *
@@ -63,15 +50,14 @@ domset_free(struct domset *set)
 {
 	if (set == NULL)
 		return;
-	free(set->arena);
-	hashtab_free(&set->tab);
+	strmap_free(&set->map);
 	free(set);
 }
 
 size_t
 domset_count(const struct domset *set)
 {
-	return set == NULL ? 0 : set->tab.used;
+	return set == NULL ? 0 : set->map.tab.used;
 }
 
 static bool
@@ -90,88 +76,6 @@ looks_like_table(const char *p)
 	for (q = p; (*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z'); q++)
 		;
 	return q != p && *q == ':';
-}
-
-/*
- * Eight bytes per multiply, then splitmix64's finaliser over the whole,
- * so that similar names ("host1.example.org", "host2...") spread. The
- * slot keeps the low 32 bits (the table index comes from them); the
- * filter takes the top bits.
- */
-static uint64_t
-str_hash(const char *s, size_t len)
-{
-	uint64_t h = (uint64_t)len * UINT64_C(0x9e3779b97f4a7c15), w;
-
-	for (; len >= 8; s += 8, len -= 8) {
-		memcpy(&w, s, 8);
-		h = (h ^ bitfilter_mix(w)) * UINT64_C(0xff51afd7ed558ccd);
-	}
-	w = 0;
-	memcpy(&w, s, len);
-	return bitfilter_mix(h ^ w ^ (uint64_t)len << 59);
-}
-
-/* The slot holding key, or the empty slot where it would go. */
-static struct dslot *
-probe(const struct domset *set, const char *key, uint32_t hash)
-{
-	struct dslot *slots = set->tab.slots;
-	size_t i;
-
-	for (i = hashtab_home(&set->tab, hash);; i = hashtab_next(&set->tab, i))
-		if (slots[i].off == 0 || (slots[i].hash == hash &&
-		    strcmp(set->arena + slots[i].off, key) == 0))
-			return &slots[i];
-}
-
-/* For hashtab's growth. The names are hashed again from the arena: the
- * slots keep only 32 bits of the hash, and the filter takes the top. */
-static bool
-dslot_empty(const void *slot)
-{
-	return ((const struct dslot *)slot)->off == 0;
-}
-
-static uint64_t
-dslot_hash(const void *slot, const void *set)
-{
-	const char *name = ((const struct domset *)set)->arena +
-	    ((const struct dslot *)slot)->off;
-
-	return str_hash(name, strlen(name));
-}
-
-static const struct hashtab_ops dslot_ops = {
-	sizeof(struct dslot), 64, dslot_empty, dslot_hash
-};
-
-/* Room for need more bytes in the arena; offsets must fit 32 bits. */
-static bool
-reserve_arena(struct domset *set, size_t need, bool *toobig)
-{
-	size_t ncap;
-	char *na;
-
-	*toobig = false;
-	if (set->alen + need <= set->acap)
-		return true;
-	if (set->alen + need > UINT32_MAX) {
-		*toobig = true;
-		return false;
-	}
-	ncap = set->acap == 0 ? 4096 : set->acap * 2;
-	while (ncap < set->alen + need)
-		ncap *= 2;
-	if (ncap > UINT32_MAX)
-		ncap = UINT32_MAX;
-	if ((na = realloc(set->arena, ncap)) == NULL)
-		return false;
-	if (set->alen == 0)
-		na[set->alen++] = '\0';	/* offset 0 means "empty slot" */
-	set->arena = na;
-	set->acap = ncap;
-	return true;
 }
 
 /* An entry's form before its domain is read: not empty, at most one
@@ -221,41 +125,29 @@ make_key(const char *entry, const char *pat,
 	return true;
 }
 
-/* Adds key (len bytes) as the next entry, unless it is there already. */
+/* Adds key (len bytes) as the next entry, unless it is there already
+ * (the first of the same pattern keeps its place and its verdict). */
 static bool
 insert_key(struct domset *set, const char *key, size_t len, bool exclude,
     char *err, size_t errlen)
 {
-	uint64_t hash = str_hash(key, len);
-	struct dslot *s;
-	uint32_t meta;
-	bool toobig;
-
-	if (set->tab.cap != 0) {
-		s = probe(set, key, (uint32_t)hash);
-		if (s->off != 0)
-			return true;	/* duplicate */
-	}
-	/* Both reservations come before any change, so a failure leaves
-	 * the set as it was. */
-	if (!hashtab_reserve(&set->tab, &dslot_ops, set))
-		return listerr_plain(err, errlen, "out of memory");
-	if (!reserve_arena(set, len + 2 + META_LEN, &toobig))
-		return listerr_plain(err, errlen, toobig ?
-		    "too many domains (over 4 GB of names)" : "out of memory");
-
-	s = probe(set, key, (uint32_t)hash);
 	/* Fits: each entry takes at least 6 of the arena's 2^32 bytes, so
 	 * used stays under 2^31. */
-	meta = (uint32_t)set->tab.used * 2 + exclude;
-	memcpy(set->arena + set->alen, key, len + 1);
-	memcpy(set->arena + set->alen + len + 1, &meta, META_LEN);
-	s->hash = (uint32_t)hash;
-	s->off = (uint32_t)set->alen;
-	hashtab_added(&set->tab, hash);
-	set->alen += len + 1 + META_LEN;
-	set->excl |= exclude;
-	return true;
+	uint32_t meta = (uint32_t)set->map.tab.used * 2 + exclude;
+
+	switch (strmap_add(&set->map, key, len, &meta, META_LEN)) {
+	case STRMAP_ADDED:
+		set->excl |= exclude;
+		return true;
+	case STRMAP_DUPLICATE:
+		return true;
+	case STRMAP_TOOBIG:
+		return listerr_plain(err, errlen,
+		    "too many domains (over 4 GB of names)");
+	case STRMAP_NOMEM:
+		break;
+	}
+	return listerr_plain(err, errlen, "out of memory");
 }
 
 bool
@@ -274,30 +166,18 @@ domset_add(struct domset *set, const char *entry, char *err, size_t errlen)
 	return insert_key(set, key, strlen(key), exclude, err, errlen);
 }
 
-/* Looks key up; on a hit sets *meta (place * 2 + exclusion). */
-static bool
-find_key(const struct domset *set, const char *key, size_t len,
-    uint32_t *meta)
-{
-	uint64_t hash = str_hash(key, len);
-	const struct dslot *s;
-
-	if (!hashtab_maybe(&set->tab, hash))
-		return false;
-	if ((s = probe(set, key, (uint32_t)hash))->off == 0)
-		return false;
-	memcpy(meta, set->arena + s->off + len + 1, META_LEN);
-	return true;
-}
-
 /* Keeps the hit with the smallest place in *best. */
 static void
 consider(const struct domset *set, const char *key, size_t len,
     uint32_t *best)
 {
+	const void *found = strmap_find(&set->map, key, len);
 	uint32_t meta;
 
-	if (find_key(set, key, len, &meta) && meta < *best)
+	if (found == NULL)
+		return;
+	memcpy(&meta, found, META_LEN);
+	if (meta < *best)
 		*best = meta;
 }
 
@@ -308,7 +188,7 @@ domset_contains(const struct domset *set, const char *domain)
 	size_t len;
 	uint32_t best = UINT32_MAX;
 
-	if (set == NULL || domain == NULL || set->tab.used == 0)
+	if (set == NULL || domain == NULL || set->map.tab.used == 0)
 		return false;
 	len = strlen(domain);
 	/* The keys that could match: the domain; then, but for an address

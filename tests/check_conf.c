@@ -606,7 +606,7 @@ static const struct bad_case bad_cases[] = {
 	    { { NULL, NULL } },
 	    F ":1: lookup table \"pcre:/etc/postfix/domains.pcre\" cannot be "
 	    "listed (Postfix can only ask it one key at a time): write its "
-	    "entries in a list file, or use a hash:, texthash:, lmdb: or cdb: "
+	    "entries in a file, or use a hash:, texthash:, lmdb: or cdb: "
 	    "table\n" },
 	{ "a network wider than /8",
 	    "my_networks = 10.0.0.0/8, 0.0.0.0/0, !0.0.0.0/1, [2000::]/15\n",
@@ -807,7 +807,7 @@ static const struct bad_case bad_cases[] = {
 	    "@DIR@/nets:1: lookup table \"regexp:/etc/postfix/"
 	    "nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn...\" cannot be listed "
 	    "(Postfix can only ask it one key at a time): write its entries "
-	    "in a list file, or use a hash:, texthash:, lmdb: or cdb: "
+	    "in a file, or use a hash:, texthash:, lmdb: or cdb: "
 	    "table\n" },
 	{ "a long nested path in a list file is cut",
 	    "local_domains = @DIR@/domains\n",
