@@ -231,6 +231,8 @@ copy_out(struct addr *out, const struct addr *a)
 	out->literal = a->literal;
 	out->source_route = a->source_route;
 	out->postmaster = a->postmaster;
+	out->local = a->local;
+	out->local_len = a->local_len;
 }
 
 /*
@@ -372,6 +374,8 @@ addr_parse(const char *text, struct addr *out)
 	/* s is now the local part. */
 	if (!find_at(s, end, &at))
 		return ADDR_BAD_SYNTAX;
+	a.local = s;
+	a.local_len = (size_t)((at != NULL ? at : end) - s);
 	if (at == NULL)
 		fill_unqualified(&a, s, end);
 	else if (!fill_qualified(&a, s, at, end))

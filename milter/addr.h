@@ -43,6 +43,9 @@ struct addr {
 	bool	literal;	/* domain is an address literal "[...]" */
 	bool	source_route;	/* "@a,@b:" prefix was present */
 	bool	postmaster;	/* unqualified, local part "postmaster" in any case */
+	const char *local;	/* the local part, in the text parsed (quotes
+				 * and all), after any source route */
+	size_t	local_len;
 };
 
 /* Parses text; *out is filled only when ADDR_OK is returned. */

@@ -17,7 +17,8 @@
 #include "confparse.h"
 
 static conf_setter set_domains, set_networks, set_smtp_ports, set_sub_ports,
-    set_socket, set_ident;
+    set_socket, set_ident, set_login_domains, set_login_domain,
+    set_delimiters;
 
 static const char *const bool_words[] = { "no", "yes", NULL };
 static const char *const facility_words[] = {
@@ -31,7 +32,8 @@ static const int facility_values[] = {
 
 /* An enum setting is written through an int (set_enum()). */
 _Static_assert(sizeof(enum policy_mode) == sizeof(int) &&
-    sizeof(enum unknown_listener) == sizeof(int),
+    sizeof(enum unknown_listener) == sizeof(int) &&
+    sizeof(enum sender_check) == sizeof(int),
     "an enum setting is stored through an int");
 
 #define C(field)	IN_CONFIG, offsetof(struct config, field)
@@ -71,6 +73,30 @@ const struct conf_row conf_rows[] = {
 	{ { "unknown_listener", CONF_ENUM, "smtp", policy_unknown_words, false,
 	    "the rule for a session whose listener is not listed" },
 	    NULL, P(unknown_listener), NULL, NULL },
+	{ { "sender_login_check", CONF_ENUM, "off", sender_check_words, false,
+	    "refuse a sender address that the login does not own, as "
+	    "Postfix's reject_*_sender_login_mismatch: off, authenticated, "
+	    "known, unauthenticated or all" },
+	    NULL, P(sender.check), NULL, NULL },
+	{ { "sender_login_maps", CONF_LIST, "", NULL, false,
+	    "who owns which sender address, as Postfix's "
+	    "smtpd_sender_login_maps: map files, type:table, postfix:NAME" },
+	    conf_set_login_maps, NONE, NULL, NULL },
+	{ { "sender_login_self", CONF_BOOL, "no", bool_words, false,
+	    "a login owns its own address (a login without a domain: at "
+	    "sender_login_domain)" }, NULL, P(sender.self), NULL, NULL },
+	{ { "sender_login_domain", CONF_WORD, "", NULL, false,
+	    "the domain of a login or a sender address without one (as "
+	    "Postfix's myorigin)" }, set_login_domain, P(sender.domain), NULL,
+	    NULL },
+	{ { "sender_login_local_domains", CONF_LIST, "", NULL, false,
+	    "the domains where a map key may be a bare user (Postfix: "
+	    "$myorigin and $mydestination)" }, set_login_domains, NONE, NULL,
+	    NULL },
+	{ { "recipient_delimiter", CONF_WORD, "", NULL, false,
+	    "the characters that start an address extension (user+ext), as "
+	    "Postfix's recipient_delimiter" }, set_delimiters,
+	    P(sender.delimiters), NULL, NULL },
 	{ { "mode", CONF_ENUM, "enforce", policy_mode_words, false,
 	    "enforce refuses; monitor decides and logs decision=would_reject "
 	    "but refuses nothing" },
@@ -169,6 +195,26 @@ set_domains(struct parser *ps, size_t k, const char *value, const char *file,
 {
 	(void)k;
 	conf_each_entry(ps, value, file, line, add_domain);
+}
+
+static void
+add_login_domain(struct parser *ps, const char *entry, const char *file,
+    unsigned line)
+{
+	char err[CONF_ERR_MAX];
+
+	if (!domset_add(ps->c->policy->sender.local_domains, entry, err,
+	    sizeof(err)))
+		conf_error_at(ps, file, line, "sender_login_local_domains: %s",
+		    err);
+}
+
+static void
+set_login_domains(struct parser *ps, size_t k, const char *value,
+    const char *file, unsigned line)
+{
+	(void)k;
+	conf_each_entry(ps, value, file, line, add_login_domain);
 }
 
 /* The prefix length of a network that is wider than /8 (IPv4) or /16
@@ -499,6 +545,47 @@ set_mode(struct parser *ps, size_t k, const char *value, const char *file,
 }
 
 /* --- keys with rules of their own -------------------------------------- */
+
+/* A domain, normalised as a sender's is, or "". */
+static void
+set_login_domain(struct parser *ps, size_t k, const char *value,
+    const char *file, unsigned line)
+{
+	char domain[ADDR_DOMAIN_MAX + 1], shown[SHOWN_MAX];
+	const char *why;
+
+	if (*value != '\0' && (value[0] == '.' || value[0] == '[' ||
+	    (why = addr_domain_normalize(value, strlen(value), domain)) !=
+	    NULL)) {
+		conf_error_at(ps, file, line, "sender_login_domain \"%s\" is "
+		    "not a domain name", escape_show(shown, sizeof(shown),
+		    value));
+		return;
+	}
+	set_string(ps, k, *value != '\0' ? domain : "");
+}
+
+/* Postfix's recipient_delimiter: a few printable bytes, none a letter or
+ * a digit, or "". */
+static void
+set_delimiters(struct parser *ps, size_t k, const char *value,
+    const char *file, unsigned line)
+{
+	const char *s;
+
+	for (s = value; *s != '\0'; s++)
+		if (*s <= ' ' || *s >= 0x7f || *s == '@' ||
+		    (*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'z') ||
+		    (*s >= 'A' && *s <= 'Z'))
+			break;
+	if (*s != '\0' || s - value > 16) {
+		conf_error_at(ps, file, line, "recipient_delimiter must be at "
+		    "most 16 printable characters, no letter, digit, '@' or "
+		    "space (e.g. +)");
+		return;
+	}
+	set_string(ps, k, value);
+}
 
 static void
 set_ident(struct parser *ps, size_t k, const char *value, const char *file,

@@ -362,9 +362,11 @@ entry(struct parser *ps, const char *s, const char *file, unsigned line,
 		each(ps, s, file, line);
 }
 
-void
-conf_each_entry(struct parser *ps, const char *value, const char *file,
-    unsigned line, conf_entry_fn *each)
+/* Every word of value, read as list entries (dispatch: files, tables)
+ * or as they are. */
+static void
+split_value(struct parser *ps, const char *value, const char *file,
+    unsigned line, conf_entry_fn *each, bool dispatch)
 {
 	char *copy = strdup(value), *s;
 
@@ -385,7 +387,10 @@ conf_each_entry(struct parser *ps, const char *value, const char *file,
 		len = strcspn(s, seps);
 		sep = s[len];
 		s[len] = '\0';
-		entry(ps, s, file, line, each, 0);
+		if (dispatch)
+			entry(ps, s, file, line, each, 0);
+		else
+			each(ps, s, file, line);
 		s += len;
 		if (sep != '\0') {
 			line += sep == '\n';
@@ -393,4 +398,18 @@ conf_each_entry(struct parser *ps, const char *value, const char *file,
 		}
 	}
 	free(copy);
+}
+
+void
+conf_each_entry(struct parser *ps, const char *value, const char *file,
+    unsigned line, conf_entry_fn *each)
+{
+	split_value(ps, value, file, line, each, true);
+}
+
+void
+conf_each_word(struct parser *ps, const char *value, const char *file,
+    unsigned line, conf_entry_fn *each)
+{
+	split_value(ps, value, file, line, each, false);
 }

@@ -86,6 +86,13 @@ typedef void conf_entry_fn(struct parser *, const char *entry,
 	    const char *file, unsigned line);
 void	conf_each_entry(struct parser *ps, const char *value, const char *file,
 	    unsigned line, conf_entry_fn *each);
+/* Every word of a value, each at its own line, with no list file or
+ * table read (a map's sources: confmap.c). */
+void	conf_each_word(struct parser *ps, const char *value, const char *file,
+	    unsigned line, conf_entry_fn *each);
+/* confmap.c: sender_login_maps' setter. */
+void	conf_set_login_maps(struct parser *ps, size_t k, const char *value,
+	    const char *file, unsigned line);
 /* What a list and a map share (conflist.c): */
 extern const char conf_seps[];		/* between entries */
 /* Remembers a file the config was read from (for the watcher). */

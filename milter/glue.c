@@ -304,7 +304,9 @@ answer(SMFICTX *ctx, struct conn *c, const struct config *cf,
 
 	if (!v->listener_known)
 		warn_listener(c, cf->policy);
-	if (refusal || (rcpt != NULL && cf->log_accepts)) {
+	/* At MAIL FROM only refusals, unless the sender check decided. */
+	if (refusal || (cf->log_accepts && (rcpt != NULL ||
+	    v->sender_checked))) {
 		memset(&d, 0, sizeof(d));
 		d.queue_id = smfi_getsymval(ctx, "i");
 		d.listener = policy_listener_name(v->listener);
@@ -319,6 +321,12 @@ answer(SMFICTX *ctx, struct conn *c, const struct config *cf,
 		d.code = v->code;
 		d.dsn = v->xcode;
 		d.policy = cf->digest_short;
+		if (rcpt == NULL && v->sender_checked) {
+			d.sender_key = v->sender.result == SENDER_SELF ?
+			    "(self)" : v->sender.key;
+			d.owners = v->sender.result == SENDER_SELF ?
+			    c->auth : v->sender.owners;
+		}
 		if (!c->txn_made) {
 			c->txn_len = log_format_txn(c->txn, sizeof(c->txn), &d);
 			c->txn_made = true;
@@ -361,6 +369,7 @@ request(const struct conn *c, struct policy_request *req, const char *rcpt)
 	req->client = c->client_known ? &c->client : NULL;
 	req->auth = c->auth;
 	req->tls = c->tls;
+	req->from = c->from;
 	req->rcpt = rcpt;
 }
 

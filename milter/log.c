@@ -169,6 +169,10 @@ format_decision(char *buf, size_t len, const struct log_decision *d)
 	PUT_WORD(&l, " code=", d->code);
 	PUT_WORD(&l, " dsn=", d->dsn);
 	PUT_WORD(&l, " policy=", d->policy);
+	if (d->sender_key != NULL) {
+		PUT_VALUE(&l, " key=", d->sender_key);
+		PUT_VALUE(&l, " owners=", d->owners);
+	}
 	return l.o;
 }
 

@@ -17,7 +17,7 @@
 /* Longest escaped value on a decision line, marker included. */
 #define LOG_VALUE_MAX	512
 /* Longest decision line. */
-#define LOG_LINE_MAX	4096
+#define LOG_LINE_MAX	5120
 
 /* ident is copied (64 bytes at most); syslog_ident and syslog_facility
  * changes take effect at the next start, not at a reload. */
@@ -48,6 +48,11 @@ struct log_decision {
 	 * bytes that log_format_txn() made of them. */
 	const char *txn;
 	size_t	    txn_len;
+	/* The sender ownership check at MAIL FROM: the key that decided
+	 * ("" none) and its owners (NULL none); with sender_key NULL,
+	 * neither is written. */
+	const char *sender_key;
+	const char *owners;
 };
 
 /* Longest transaction part: five escaped values and the listener. */

@@ -21,7 +21,9 @@ policy_new(void)
 		return NULL;
 	p->local_domains = domset_new();
 	p->my_networks = netset_new();
-	if (p->local_domains == NULL || p->my_networks == NULL) {
+	p->sender.local_domains = domset_new();
+	if (p->local_domains == NULL || p->my_networks == NULL ||
+	    p->sender.local_domains == NULL) {
 		policy_free(p);
 		return NULL;
 	}
@@ -40,6 +42,7 @@ policy_free(struct policy *p)
 		return;
 	domset_free(p->local_domains);
 	netset_free(p->my_networks);
+	sender_rules_free(&p->sender);
 	for (i = 0; i < p->nlisteners; i++)
 		free(p->listeners[i].name);
 	free(p->listeners);
@@ -140,16 +143,26 @@ refuse(struct verdict *v, enum decision d, enum reason r, const char *code,
 	v->text[put(v->text, 0, text, strlen(text))] = '\0';
 }
 
-/* "<addr>: what", echoing the recipient as the client wrote it, as
- * Postfix does. addr_parse() has bounded it to ADDR_PATH_MAX already. */
-static void
-refuse_rcpt(struct verdict *v, enum reason r, const char *code,
-    const char *xcode, const char *rcpt, const char *what)
+/* A byte of a login in a reply: printable ASCII, or '?' (it goes into
+ * an SMTP reply line). */
+static char
+shown_byte(char c)
 {
-	size_t n = strlen(rcpt), o;
+	return c > ' ' && c < 0x7f ? c : '?';
+}
 
-	if (n >= 2 && rcpt[0] == '<' && rcpt[n - 1] == '>') {
-		rcpt++;
+/* "<addr>: what" and then login (NULL: none), echoing the address as the
+ * client wrote it, as Postfix does. addr_parse() has bounded it to
+ * ADDR_PATH_MAX already. */
+static void
+refuse_addr(struct verdict *v, enum reason r, const char *code,
+    const char *xcode, const char *addr, const char *what, const char *login)
+{
+	size_t n = strlen(addr), o;
+	char c;
+
+	if (n >= 2 && addr[0] == '<' && addr[n - 1] == '>') {
+		addr++;
 		n -= 2;
 	}
 	v->decision = DECISION_REJECT;
@@ -157,10 +170,71 @@ refuse_rcpt(struct verdict *v, enum reason r, const char *code,
 	v->code = code;
 	v->xcode = xcode;
 	o = put(v->text, 0, "<", 1);
-	o = put(v->text, o, rcpt, n);
+	o = put(v->text, o, addr, n);
 	o = put(v->text, o, ">: ", 3);
 	o = put(v->text, o, what, strlen(what));
+	for (; login != NULL && *login != '\0'; login++) {
+		c = shown_byte(*login);
+		o = put(v->text, o, &c, 1);
+	}
 	v->text[o] = '\0';
+}
+
+static void
+refuse_rcpt(struct verdict *v, enum reason r, const char *code,
+    const char *xcode, const char *rcpt, const char *what)
+{
+	refuse_addr(v, r, code, xcode, rcpt, what, NULL);
+}
+
+/* The sender ownership check (sender_login_check); true when the
+ * session may go on. */
+static bool
+eval_sender(const struct policy *p, const struct policy_request *req,
+    struct verdict *v)
+{
+	if (p->sender.check == SENDER_CHECK_OFF)
+		return true;
+	v->sender_checked = true;
+	sender_judge(&p->sender, req->from, req->auth, &v->sender, NULL, NULL);
+	switch (v->sender.result) {
+	case SENDER_BAD:
+		refuse(v, DECISION_REJECT, REASON_BAD_SENDER, "501", "5.1.7",
+		    "Bad sender address syntax");
+		return false;
+	case SENDER_NOT_OWNED:
+		refuse_addr(v, REASON_SENDER_NOT_OWNED, "553", "5.7.1",
+		    req->from, "Sender address rejected: not owned by user ",
+		    req->auth);
+		return false;
+	case SENDER_NOT_LOGGED_IN:
+		refuse_addr(v, REASON_NOT_LOGGED_IN, "553", "5.7.1", req->from,
+		    "Sender address rejected: not logged in", NULL);
+		return false;
+	case SENDER_UNCHECKED:
+	case SENDER_OWNED:
+	case SENDER_SELF:
+	case SENDER_UNOWNED:
+		break;
+	}
+	return true;
+}
+
+/* The reason of a MAIL FROM that may go on. */
+static enum reason
+sender_reason(const struct verdict *v)
+{
+	if (!v->sender_checked)
+		return REASON_SENDER_OK;
+	switch (v->sender.result) {
+	case SENDER_OWNED:
+	case SENDER_SELF:
+		return REASON_SENDER_OWNED;
+	case SENDER_UNOWNED:
+		return REASON_SENDER_UNOWNED;
+	default:
+		return REASON_SENDER_OK;
+	}
 }
 
 /* The listener's MAIL FROM checks; true when the session may go on. */
@@ -183,6 +257,14 @@ eval_mail(const struct policy *p, const struct policy_request *req,
 		return false;
 	}
 	return true;
+}
+
+/* Every MAIL FROM check; true when the session may go on. */
+static bool
+eval_sender_stage(const struct policy *p, const struct policy_request *req,
+    struct verdict *v)
+{
+	return eval_mail(p, req, v) && eval_sender(p, req, v);
 }
 
 static void
@@ -237,6 +319,7 @@ void
 policy_eval(const struct policy *p, const struct policy_request *req,
     struct verdict *v)
 {
+	v->sender_checked = false;
 	v->listener_known = policy_listener(p, req->daemon_port,
 	    req->daemon_name, &v->listener);
 	if (!v->listener_known) {
@@ -254,9 +337,9 @@ policy_eval(const struct policy *p, const struct policy_request *req,
 			goto mode;
 		}
 	}
-	if (eval_mail(p, req, v)) {
+	if (eval_sender_stage(p, req, v)) {
 		if (req->rcpt == NULL)
-			permit(v, REASON_SENDER_OK);
+			permit(v, sender_reason(v));
 		else
 			eval_rcpt(p, req, v);
 	}
@@ -274,6 +357,11 @@ policy_reason_name(enum reason r)
 	case REASON_LOCAL_DOMAIN:	return "local_domain";
 	case REASON_POSTMASTER:		return "postmaster";
 	case REASON_SENDER_OK:		return "sender_ok";
+	case REASON_SENDER_OWNED:	return "sender_owned";
+	case REASON_SENDER_UNOWNED:	return "sender_unowned";
+	case REASON_SENDER_NOT_OWNED:	return "sender_not_owned";
+	case REASON_NOT_LOGGED_IN:	return "sender_not_logged_in";
+	case REASON_BAD_SENDER:		return "bad_sender";
 	case REASON_RELAY_DENIED:	return "relay_denied";
 	case REASON_ROUTING_TRICK:	return "routing_trick";
 	case REASON_UNQUALIFIED:	return "unqualified";

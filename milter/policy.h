@@ -20,6 +20,7 @@
 #include "domset.h"
 #include "netaddr.h"
 #include "netset.h"
+#include "sender.h"
 
 enum listener {
 	LISTENER_SMTP,		/* port 25: relay only for auth / my_networks */
@@ -51,6 +52,11 @@ enum reason {
 	REASON_LOCAL_DOMAIN,	/* accept: recipient domain is local */
 	REASON_POSTMASTER,	/* accept: unqualified <Postmaster>, RFC 5321 4.5.1 */
 	REASON_SENDER_OK,	/* accept at MAIL FROM: nothing to refuse yet */
+	REASON_SENDER_OWNED,	/* accept at MAIL FROM: the login owns it */
+	REASON_SENDER_UNOWNED,	/* accept at MAIL FROM: nobody owns it */
+	REASON_SENDER_NOT_OWNED,/* reject: logged in, not an owner */
+	REASON_NOT_LOGGED_IN,	/* reject: the sender has owners, no login */
+	REASON_BAD_SENDER,	/* reject: sender unparseable (ownership check) */
 	REASON_RELAY_DENIED,	/* reject: remote recipient, client may not relay */
 	REASON_ROUTING_TRICK,	/* reject: % ! or @ in local part, client may not relay */
 	REASON_UNQUALIFIED,	/* reject: recipient without domain, client may not relay */
@@ -76,6 +82,7 @@ struct policy {
 	bool		submission_require_tls;
 	enum unknown_listener unknown_listener;
 	enum policy_mode mode;
+	struct sender_rules sender;	/* sender_login_* */
 };
 
 /*
@@ -88,6 +95,7 @@ struct policy_request {
 	const struct netaddr *client;	/* NULL when the MTA gave none */
 	const char	*auth;
 	const char	*tls;
+	const char	*from;		/* MAIL FROM's address; NULL: "<>" */
 	const char	*rcpt;
 };
 
@@ -102,6 +110,10 @@ struct verdict {
 	const char	*code;		/* "554", ...; NULL when accepted */
 	const char	*xcode;		/* "5.7.1", ...; NULL when accepted */
 	char		text[VERDICT_TEXT_MAX];	/* raw text, '%' not escaped */
+	/* The sender ownership check, when it looked at this request:
+	 * the key that decided ("" none) and its owners (NULL none). */
+	bool		sender_checked;
+	struct sender_found sender;
 };
 
 struct policy *policy_new(void);	/* empty lists, safe defaults */

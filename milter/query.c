@@ -93,7 +93,30 @@ read_facts(struct facts *f, int argc, char *const argv[], char **copies,
 	return true;
 }
 
-/* Judges the facts: the MAIL FROM stage alone, or each recipient. */
+static void
+print_step(void *arg, const char *key, const char *owners)
+{
+	fprintf(arg, "lookup %s: %s\n", key, owners != NULL ? owners :
+	    "not found");
+}
+
+/* The sender check's lookups, one line each, for -q to explain. */
+static void
+explain_sender(const struct policy *p, const struct policy_request *req,
+    FILE *out)
+{
+	struct sender_found f;
+
+	sender_judge(&p->sender, req->from, req->auth, &f, print_step, out);
+	if (f.result == SENDER_SELF)
+		fprintf(out, "self: %s is the login's own address\n", f.key);
+	else if (f.result == SENDER_UNCHECKED)
+		fprintf(out, "sender_login_check = %s does not look at this "
+		    "sender\n", sender_check_words[p->sender.check]);
+}
+
+/* Judges the facts: the MAIL FROM stage alone, or each recipient. With
+ * the sender check on, the MAIL FROM stage always, explained. */
 static bool
 judge(const struct policy *p, const struct facts *f, FILE *out, FILE *err)
 {
@@ -107,6 +130,7 @@ judge(const struct policy *p, const struct facts *f, FILE *out, FILE *err)
 	req.daemon_name = f->name;
 	req.auth = f->auth;
 	req.tls = f->tls;
+	req.from = f->from;
 	if (f->client != NULL && *f->client != '\0') {
 		if (!netaddr_parse(f->client, &client)) {
 			fprintf(err, "relaywarden: -q: client=%s is not an IPv4 "
@@ -115,7 +139,9 @@ judge(const struct policy *p, const struct facts *f, FILE *out, FILE *err)
 		}
 		req.client = &client;
 	}
-	if (f->nrcpt == 0) {
+	if (p->sender.check != SENDER_CHECK_OFF)
+		explain_sender(p, &req, out);
+	if (f->nrcpt == 0 || p->sender.check != SENDER_CHECK_OFF) {
 		policy_eval(p, &req, &v);
 		print_verdict(out, &v);
 	}

@@ -24,7 +24,7 @@
 #include "slog.h"
 
 /* The longest line sent; longer messages are cut (the decision lines of
- * log.c are at most 4096 bytes). */
+ * log.c are at most LOG_LINE_MAX, 5120 bytes). */
 #define SLOG_LINE_MAX	8192
 /* "<191>" */
 #define PRI_MAX		6

@@ -847,6 +847,58 @@ static const struct bad_case bad_cases[] = {
 	    "@DIR@/domains:2: local_domains: bad domain \"bad!domain\": bad "
 	    "character in domain\n"
 	    F ":2: unknown setting \"nope\"\n" },
+	/* sender_login_maps and the keys around it. */
+	{ "sender map: entries with no owner, bad keys, bad owners",
+	    "sender_login_maps = @DIR@/map\n",
+	    { { "map", "lonely@example.org\n"
+	        "ok@example.org a, b\n"
+	        "@ somebody\n"
+	        "two@example.org  ,  ,\n"
+	        "ctl@example.org a\x01" "b\n"
+	        "  continued\x7f\n" }, { NULL, NULL } },
+	    "@DIR@/map:1: sender_login_maps: \"lonely@example.org\": no owner\n"
+	    "@DIR@/map:3: sender_login_maps: \"@\": \"@\" with no domain\n"
+	    "@DIR@/map:4: sender_login_maps: \"two@example.org\": no owner\n"
+	    "@DIR@/map:5: sender_login_maps: \"ctl@example.org\": an owner "
+	    "with a control byte\n" },
+	{ "sender map: a key twice in one file, in any case",
+	    "sender_login_maps = @DIR@/map\n",
+	    { { "map", "# owners\nA@Example.org alice\n\nb@example.org bob\n"
+	        "a@example.ORG mallory\n" }, { NULL, NULL } },
+	    "@DIR@/map:5: sender_login_maps: duplicate key \"a@example.org\" "
+	    "(first at line 2; Postfix would use the first): remove one\n" },
+	{ "sender map: a continuation line first",
+	    "sender_login_maps = @DIR@/map\n",
+	    { { "map", " alice\nx@y a\n" }, { NULL, NULL } },
+	    "@DIR@/map:1: continuation line (it starts with white space) "
+	    "with no map entry before it\n" },
+	{ "sender map: not a map, a missing file, a table that cannot be "
+	    "listed",
+	    "sender_login_maps = owners, @DIR@/none,\n"
+	    "  regexp:/etc/postfix/senders\n",
+	    { { NULL, NULL } },
+	    F ":1: sender_login_maps: \"owners\" is not a map: write "
+	    "/path/to/file, type:table (e.g. hash:/etc/postfix/sender_login) "
+	    "or postfix:smtpd_sender_login_maps\n"
+	    F ":1: cannot read map file \"@DIR@/none\": No such file or "
+	    "directory\n"
+	    F ":2: lookup table \"regexp:/etc/postfix/senders\" cannot be "
+	    "listed (Postfix can only ask it one key at a time): write its "
+	    "entries in a file, or use a hash:, texthash:, lmdb: or cdb: "
+	    "table\n" },
+	{ "sender keys: check, domain, delimiter, local domains",
+	    "sender_login_check = strict\nsender_login_domain = exa mple\n"
+	    "recipient_delimiter = a\nsender_login_local_domains = a@b\n"
+	    "sender_login_self = maybe\n",
+	    { { NULL, NULL } },
+	    F ":1: sender_login_check must be off, authenticated, known, "
+	    "unauthenticated or all, not \"strict\"\n"
+	    F ":2: sender_login_domain \"exa mple\" is not a domain name\n"
+	    F ":3: recipient_delimiter must be at most 16 printable "
+	    "characters, no letter, digit, '@' or space (e.g. +)\n"
+	    F ":4: sender_login_local_domains: bad domain \"a@b\": a domain, "
+	    "not an address\n"
+	    F ":5: sender_login_self must be no or yes, not \"maybe\"\n" },
 };
 
 START_TEST(test_bad)
@@ -1666,7 +1718,9 @@ START_TEST(test_keys)
 		"unknown_listener", "mode", "syslog_facility", "syslog_ident",
 		"log_accepts", "user", "run_as_root", "pid_file",
 		"socket_group", "socket_mode", "postfix_config_directory",
-		"allow_wide_networks",
+		"allow_wide_networks", "sender_login_check",
+		"sender_login_maps", "sender_login_self", "sender_login_domain",
+		"sender_login_local_domains", "recipient_delimiter",
 	};
 	const size_t nwant = sizeof(want) / sizeof(want[0]);
 	const struct conf_key *k = conf_keys();

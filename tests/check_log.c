@@ -136,59 +136,59 @@ static const struct line_case line_cases[] = {
 	{ "reject with queue id",
 	    { "4XyZ1Q2abcz", "smtp", "25", "203.0.113.7", NULL, NULL,
 	      "<a@b.example>", "<x@remote.example>", "reject", "relay_denied",
-	      "554", "5.7.1", "0123456789ab", NULL, 0 },
+	      "554", "5.7.1", "0123456789ab", NULL, 0, NULL, NULL },
 	    "4XyZ1Q2abcz: listener=smtp port=25 client=203.0.113.7 auth=- "
 	    "tls=- from=<a@b.example> rcpt=<x@remote.example> decision=reject "
 	    "reason=relay_denied code=554 dsn=5.7.1 policy=0123456789ab" },
 	{ "accept before the queue id is known",
 	    { NULL, "submission", "587", "2001:db8::7", "alice", "TLSv1.3",
 	      "<alice@bluemind.loc>", "<bob@remote.example>", "accept",
-	      "authenticated", NULL, NULL, "0123456789ab", NULL, 0 },
+	      "authenticated", NULL, NULL, "0123456789ab", NULL, 0, NULL, NULL },
 	    "NOQUEUE: listener=submission port=587 client=2001:db8::7 "
 	    "auth=alice tls=TLSv1.3 from=<alice@bluemind.loc> "
 	    "rcpt=<bob@remote.example> decision=accept reason=authenticated "
 	    "code=- dsn=- policy=0123456789ab" },
 	{ "every field NULL",
 	    { NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-	      NULL, NULL, NULL, NULL, 0 },
+	      NULL, NULL, NULL, NULL, 0, NULL, NULL },
 	    "NOQUEUE: listener=- port=- client=- auth=- tls=- from=- rcpt=- "
 	    "decision=- reason=- code=- dsn=- policy=-" },
 	{ "empty strings are -",
 	    { NULL, "smtp", "", "", "", "", "", "", "accept", "sender_ok",
-	      NULL, NULL, "0123456789ab", NULL, 0 },
+	      NULL, NULL, "0123456789ab", NULL, 0, NULL, NULL },
 	    "NOQUEUE: listener=smtp port=- client=- auth=- tls=- from=- rcpt=- "
 	    "decision=accept reason=sender_ok code=- dsn=- policy=0123456789ab" },
 	{ "null sender",
 	    { NULL, "smtp", "25", "203.0.113.7", NULL, NULL, "<>",
-	      "<Postmaster>", "accept", "postmaster", NULL, NULL, "abc", NULL, 0 },
+	      "<Postmaster>", "accept", "postmaster", NULL, NULL, "abc", NULL, 0, NULL, NULL },
 	    "NOQUEUE: listener=smtp port=25 client=203.0.113.7 auth=- tls=- "
 	    "from=<> rcpt=<Postmaster> decision=accept reason=postmaster "
 	    "code=- dsn=- policy=abc" },
 	{ "hostile rcpt cannot add a key or a line",
 	    { NULL, "smtp", "25", "203.0.113.7", NULL, NULL, "<a@b.example>",
 	      "a@b decision=accept\nX", "reject", "bad_address", "501",
-	      "5.1.3", "abc", NULL, 0 },
+	      "5.1.3", "abc", NULL, 0, NULL, NULL },
 	    "NOQUEUE: listener=smtp port=25 client=203.0.113.7 auth=- tls=- "
 	    "from=<a@b.example> rcpt=a@b\\x20decision=accept\\x0aX "
 	    "decision=reject reason=bad_address code=501 dsn=5.1.3 policy=abc" },
 	{ "hostile login, tls and sender",
 	    { NULL, "submission", "587", "192.0.2.1", "bob\" reason=x",
 	      "TLS\r\n1.3", "<\"a b\"@c>", "<d@e>", "reject", "tls_required",
-	      "530", "5.7.0", "abc", NULL, 0 },
+	      "530", "5.7.0", "abc", NULL, 0, NULL, NULL },
 	    "NOQUEUE: listener=submission port=587 client=192.0.2.1 "
 	    "auth=bob\\\"\\x20reason=x tls=TLS\\x0d\\x0a1.3 "
 	    "from=<\\\"a\\x20b\\\"@c> rcpt=<d@e> decision=reject "
 	    "reason=tls_required code=530 dsn=5.7.0 policy=abc" },
 	{ "hostile queue id and port",
 	    { "ABC DEF", "smtp", "25 x=y", "192.0.2.1", NULL, NULL, NULL,
-	      NULL, "tempfail", "unknown_listener", "451", "4.3.5", "abc", NULL, 0 },
+	      NULL, "tempfail", "unknown_listener", "451", "4.3.5", "abc", NULL, 0, NULL, NULL },
 	    "ABC\\x20DEF: listener=smtp port=25\\x20x=y client=192.0.2.1 "
 	    "auth=- tls=- from=- rcpt=- decision=tempfail "
 	    "reason=unknown_listener code=451 dsn=4.3.5 policy=abc" },
 	{ "8-bit rcpt",
 	    { NULL, "smtp", "25", "192.0.2.1", NULL, NULL, "<>",
 	      "<jos\xc3\xa9@bluemind.loc>", "would_reject", "relay_denied",
-	      "554", "5.7.1", "abc", NULL, 0 },
+	      "554", "5.7.1", "abc", NULL, 0, NULL, NULL },
 	    "NOQUEUE: listener=smtp port=25 client=192.0.2.1 auth=- tls=- "
 	    "from=<> rcpt=<jos\\xc3\\xa9@bluemind.loc> decision=would_reject "
 	    "reason=relay_denied code=554 dsn=5.7.1 policy=abc" },
@@ -290,7 +290,7 @@ START_TEST(test_line_all_long)
 	char big[3000], buf[LOG_LINE_MAX], want[LOG_LINE_MAX], v[LOG_VALUE_MAX];
 	struct log_decision d = { big, "submission", big, big, big, big, big,
 	    big, "would_reject", "unknown_listener", "451", "4.3.5",
-	    "0123456789ab", NULL, 0 };
+	    "0123456789ab", NULL, 0, big, big };
 
 	/* Each byte escapes to 4, so every value is cut. */
 	memset(big, '\x01', sizeof(big) - 1);
@@ -307,8 +307,8 @@ START_TEST(test_line_all_long)
 	}
 	snprintf(want, sizeof(want), "%s: listener=submission port=%s "
 	    "client=%s auth=%s tls=%s from=%s rcpt=%s decision=would_reject "
-	    "reason=unknown_listener code=451 dsn=4.3.5 policy=0123456789ab",
-	    v, v, v, v, v, v, v);
+	    "reason=unknown_listener code=451 dsn=4.3.5 policy=0123456789ab "
+	    "key=%s owners=%s", v, v, v, v, v, v, v, v, v);
 	log_format_decision(buf, sizeof(buf), &d);
 	ck_assert_msg(strcmp(buf, want) == 0,
 	    "long values: got %zu bytes, want %zu; got ends \"%s\"",

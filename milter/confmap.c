@@ -1,0 +1,224 @@
+/*
+ * confmap - sender_login_maps: the owner map, read from the sources that
+ * Postfix's smtpd_sender_login_maps can name. See confparse.h.
+ *
+ * The value is a list of sources, separated as a list's entries are:
+ *   /file          a map's source text, as postmap reads it: "KEY OWNERS"
+ *                  lines, '#' comment and blank lines ignored, a line
+ *                  that starts with white space continues the one before
+ *   type:table     every entry of a Postfix table (postmap -s): hash:,
+ *                  texthash:, lmdb:, cdb:, btree:, dbm:
+ *   postfix:NAME   the maps a Postfix parameter names (postconf -hx), e.g.
+ *                  postfix:smtpd_sender_login_maps, each read as above
+ * A key is "user@domain", "user" or "@domain"; owners are logins
+ * separated by commas and/or white space. A key twice in one file is an
+ * error (Postfix would warn and use the first); across sources the
+ * first source that has a key decides, as Postfix's lookups do.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "confparse.h"
+#include "sender.h"
+
+#define WHAT	"sender_login_maps"
+
+static void source_entry(struct parser *ps, const char *s, const char *file,
+    unsigned line, unsigned depth);
+
+/* True when s (n bytes) holds a control byte. */
+static bool
+has_control(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] < ' ' || s[i] == 0x7f)
+			return true;
+	return false;
+}
+
+/* Checks and adds one entry: key, and owners (a string of its own). An
+ * error is at file:line. */
+static void
+add_entry(struct parser *ps, const char *key, size_t klen, char *owners,
+    const char *file, unsigned line)
+{
+	char shown[SHOWN_MAX], *k;
+	const char *why = NULL;
+	size_t i;
+
+	for (i = 0; owners[i] != '\0'; i++)
+		if (owners[i] == '\t' || owners[i] == '\n' || owners[i] == '\r')
+			owners[i] = ' ';	/* continuation lines */
+	if (klen == 0)
+		why = "an empty key";
+	else if (klen >= SENDER_KEY_MAX)
+		why = "a key longer than an address (256 bytes)";
+	else if (has_control(key, klen) || memchr(key, ' ', klen) != NULL)
+		why = "a key with a space or a control byte";
+	else if (klen == 1 && key[0] == '@')
+		why = "\"@\" with no domain";
+	else if (owners[strspn(owners, ", ")] == '\0')
+		why = "no owner";
+	else if (has_control(owners, strlen(owners)))
+		why = "an owner with a control byte";
+	if (why != NULL) {
+		if ((k = strndup(key, klen < 256 ? klen : 256)) == NULL) {
+			ps->oom = true;
+			return;
+		}
+		conf_error_at(ps, file, line, WHAT ": \"%s\": %s", escape_show(
+		    shown, sizeof(shown), k), why);
+		free(k);
+		return;
+	}
+	switch (sender_map_add(&ps->c->policy->sender, key, klen, owners)) {
+	case STRMAP_ADDED:
+	case STRMAP_DUPLICATE:		/* an earlier source has it */
+		break;
+	case STRMAP_TOOBIG:
+		conf_error_at(ps, file, line, WHAT ": over 4 GB of entries");
+		break;
+	case STRMAP_NOMEM:
+		ps->oom = true;
+		break;
+	}
+}
+
+/* One source file being read: its path and the keys seen in it, each
+ * with its line. */
+struct mapfile {
+	const char	*path;
+	struct strmap	seen;
+};
+
+/* One logical line "KEY OWNERS" of a map file. */
+static void
+take_line(struct parser *ps, char *text, unsigned line, void *arg)
+{
+	struct mapfile *mf = arg;
+	char *key = text + strspn(text, " \t"), *owners, shown[SHOWN_MAX];
+	char low[SENDER_KEY_MAX];
+	size_t klen = strcspn(key, " \t\n"), i;
+	const unsigned *first;
+
+	owners = key + klen;
+	owners += strspn(owners, " \t\n");
+	if (klen > 0 && klen < SENDER_KEY_MAX) {
+		/* Keys are looked up without case: "A@b" repeats "a@b". */
+		for (i = 0; i < klen; i++)
+			low[i] = (char)(key[i] >= 'A' && key[i] <= 'Z' ?
+			    key[i] - 'A' + 'a' : key[i]);
+		low[klen] = '\0';
+		if ((first = strmap_find(&mf->seen, low, klen)) != NULL) {
+			conf_error_at(ps, mf->path, line, WHAT ": duplicate key "
+			    "\"%s\" (first at line %u; Postfix would use the "
+			    "first): remove one", escape_show(shown,
+			    sizeof(shown), low), *first);
+			return;
+		}
+		if (strmap_add(&mf->seen, low, klen, &line, sizeof(line)) ==
+		    STRMAP_NOMEM) {
+			ps->oom = true;
+			return;
+		}
+	}
+	add_entry(ps, key, klen, owners, mf->path, line);
+}
+
+static void
+read_map_file(struct parser *ps, const char *path, const char *file,
+    unsigned line, unsigned depth)
+{
+	struct mapfile mf = { path, { 0 } };
+	const struct conf_logical how = {
+		path, "map entry", "", take_line, &mf
+	};
+	FILE *fp;
+
+	if (ps->no_lists)
+		return;		/* the load fails: see conf_load_as() */
+	if ((fp = conf_open_named(ps, path, "map file", file, line,
+	    depth)) == NULL)
+		return;
+	conf_read_logical(ps, fp, &how);
+	conf_close_named(ps, fp, path, "map file", file, line, depth);
+	strmap_free(&mf.seen);
+}
+
+/* postmap -s's "key<TAB>value" lines, each at the line that named the
+ * table. */
+static void
+table_entries(struct parser *ps, char *out, const char *file,
+    unsigned line)
+{
+	char *s, *eol, *owners;
+	size_t klen;
+
+	for (s = out; *s != '\0'; s = eol) {
+		eol = s + strcspn(s, "\n");
+		if (*eol == '\n')
+			*eol++ = '\0';
+		klen = strcspn(s, " \t");
+		owners = s + klen + strspn(s + klen, " \t");
+		add_entry(ps, s, klen, owners, file, line);
+	}
+}
+
+static void
+source_entry(struct parser *ps, const char *s, const char *file,
+    unsigned line, unsigned depth)
+{
+	char shown[SHOWN_MAX], *out, *copy, *e;
+	size_t tlen, len;
+	bool param, is_table = conf_source_entry(ps, s, file, line, depth,
+	    &tlen);
+
+	if ((s[0] == '/' || is_table) && depth >= SOURCE_DEPTH)
+		return;		/* said by conf_source_entry() */
+	if (s[0] == '/') {
+		read_map_file(ps, s, file, line, depth + 1);
+		return;
+	}
+	if (!is_table) {
+		conf_error_at(ps, file, line, WHAT ": \"%s\" is not a map: "
+		    "write /path/to/file, type:table (e.g. hash:/etc/postfix/"
+		    "sender_login) or postfix:smtpd_sender_login_maps",
+		    escape_show(shown, sizeof(shown), s));
+		return;
+	}
+	if ((out = conf_ask_postfix(ps, s, tlen, file, line, depth + 1,
+	    &param)) == NULL)
+		return;
+	if (!param) {
+		table_entries(ps, out, file, line);
+		free(out);
+		return;
+	}
+	/* A parameter's value names maps: each is a source of its own. */
+	for (copy = out; *(copy += strspn(copy, conf_seps)) != '\0';
+	    copy += len) {
+		len = strcspn(copy, conf_seps);
+		e = copy;
+		if (copy[len] != '\0')
+			copy[len++] = '\0';
+		source_entry(ps, e, file, line, depth + 1);
+	}
+	free(out);
+}
+
+static void
+map_source(struct parser *ps, const char *entry, const char *file,
+    unsigned line)
+{
+	source_entry(ps, entry, file, line, 0);
+}
+
+void
+conf_set_login_maps(struct parser *ps, size_t k, const char *value,
+    const char *file, unsigned line)
+{
+	(void)k;
+	conf_each_word(ps, value, file, line, map_source);
+}
