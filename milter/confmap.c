@@ -101,7 +101,8 @@ take_line(struct parser *ps, char *text, unsigned line, void *arg)
 	char *key = text + strspn(text, " \t"), *owners, shown[SHOWN_MAX];
 	char low[SENDER_KEY_MAX];
 	size_t klen = strcspn(key, " \t\n"), i;
-	const unsigned *first;
+	const void *seen;
+	unsigned first;
 
 	owners = key + klen;
 	owners += strspn(owners, " \t\n");
@@ -111,11 +112,12 @@ take_line(struct parser *ps, char *text, unsigned line, void *arg)
 			low[i] = (char)(key[i] >= 'A' && key[i] <= 'Z' ?
 			    key[i] - 'A' + 'a' : key[i]);
 		low[klen] = '\0';
-		if ((first = strmap_find(&mf->seen, low, klen)) != NULL) {
+		if ((seen = strmap_find(&mf->seen, low, klen)) != NULL) {
+			memcpy(&first, seen, sizeof(first));	/* unaligned */
 			conf_error_at(ps, mf->path, line, WHAT ": duplicate key "
 			    "\"%s\" (first at line %u; Postfix would use the "
 			    "first): remove one", escape_show(shown,
-			    sizeof(shown), low), *first);
+			    sizeof(shown), low), first);
 			return;
 		}
 		if (strmap_add(&mf->seen, low, klen, &line, sizeof(line)) ==

@@ -320,6 +320,8 @@ policy_eval(const struct policy *p, const struct policy_request *req,
     struct verdict *v)
 {
 	v->sender_checked = false;
+	v->sender.key[0] = '\0';
+	v->sender.owners = NULL;
 	v->listener_known = policy_listener(p, req->daemon_port,
 	    req->daemon_name, &v->listener);
 	if (!v->listener_known) {
