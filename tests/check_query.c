@@ -16,12 +16,15 @@
 	"my_networks = 127.0.0.0/8 [::1]/128 10.0.0.0/8\n" \
 	"submission_ports = 465 587 ORIGINATING\n"
 
-enum conf_id { Q_BASE, Q_MONITOR, Q_TEMPFAIL };
+enum conf_id { Q_BASE, Q_MONITOR, Q_TEMPFAIL, Q_SENDER };
 
 static const char *const confs[] = {
 	[Q_BASE] = BASE,
 	[Q_MONITOR] = BASE "mode = monitor\n",
 	[Q_TEMPFAIL] = BASE "unknown_listener = tempfail\n",
+	[Q_SENDER] = BASE "sender_login_check = authenticated\n"
+	    "sender_login_self = yes\nsender_login_domain = bluemind.loc\n"
+	    "recipient_delimiter = +\n",
 };
 
 #define RELAY(a) "reject 554 5.7.1 <" a ">: Relay access denied " \
@@ -116,6 +119,29 @@ static const struct qcase cases[] = {
 	{ "tempfail", Q_TEMPFAIL, { "port=2525 rcpt=y@bluemind.loc" }, 0,
 	    "tempfail 451 4.3.5 Server configuration error "
 	    "reason=unknown_listener\n", "" },
+	/* The sender check explains itself, then the MAIL FROM verdict,
+	 * then the recipients'. */
+	{ "sender: the login's own address", Q_SENDER,
+	    { "port=587 auth=zed tls=TLSv1.3 from=<Zed+x@bluemind.loc>" }, 0,
+	    "self: zed+x@bluemind.loc is the login's own address\n"
+	    "accept reason=sender_owned\n", "" },
+	{ "sender: each key looked up", Q_SENDER,
+	    { "port=587 auth=zed tls=TLSv1.3 from=bob+y@bluemind.loc "
+	      "rcpt=x@remote.example" }, 0,
+	    "lookup bob+y@bluemind.loc: not found\n"
+	    "lookup bob@bluemind.loc: not found\n"
+	    "lookup bob+y: not found\nlookup bob: not found\n"
+	    "lookup @bluemind.loc: not found\n"
+	    "reject 553 5.7.1 <bob+y@bluemind.loc>: Sender address rejected: "
+	    "not owned by user zed reason=sender_not_owned\n"
+	    "reject 553 5.7.1 <bob+y@bluemind.loc>: Sender address rejected: "
+	    "not owned by user zed reason=sender_not_owned\n", "" },
+	{ "sender: a session the mode does not look at", Q_SENDER,
+	    { "port=25 client=203.0.113.7 from=a@b.example "
+	      "rcpt=x@bluemind.loc" }, 0,
+	    "sender_login_check = authenticated does not look at this "
+	    "sender\naccept reason=sender_ok\naccept reason=local_domain\n",
+	    "" },
 	{ "percent kept single", Q_BASE,
 	    { "port=25 rcpt=100%@remote.example" }, 0,
 	    "reject 554 5.7.1 <100%@remote.example>: Relay access denied "
