@@ -116,9 +116,14 @@ $(B)/bench/%.o: bench/%.c $(HEADERS) $(BENCH_HEADERS)
 $(B)/bench/scale: $(B)/bench/scale.o $(B)/bench/listgen.o $(CORE_OBJS)
 	$(CC) $(RW_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-# Load time, memory, ns and instructions per decision, 10 to 1M entries.
-bench-scale: $(B)/bench/scale
+# Load time, memory, ns and instructions per decision, 10 to 1M entries;
+# and the sender ownership check's lookups at 100k map entries.
+bench-scale: $(B)/bench/scale $(B)/bench/senders
 	$(B)/bench/scale
+	$(B)/bench/senders
+
+$(B)/bench/senders: $(B)/bench/senders.o $(CORE_OBJS)
+	$(CC) $(RW_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # smtp-source through a throw-away Postfix: alone, with relaywarden, with
 # the do-nothing filter asking for the same events when
@@ -322,7 +327,7 @@ uninstall:
 
 clean:
 	rm -rf build milter/*.o milter/relaywarden tests/*.o tests/suites.inc \
-	      tests/check_relaywarden $(BENCH_BINS) bench/*.o bench/scale \
+	      tests/check_relaywarden $(BENCH_BINS) bench/*.o bench/scale bench/senders \
 	      tests/integration/datagate
 
 .PHONY: all check check-san check-san-integration check-valgrind check-tsan fuzz \
