@@ -29,6 +29,9 @@ CHECK_LIBS     = $(shell $(PKG_CONFIG) --libs check)
 # libcidr ships no .pc file on Debian.
 CIDR_LIBS     = -lcidr
 LDLIBS	+= $(CIDR_LIBS) $(CRYPTO_LIBS) -lpthread
+# relaywarden-report reads .gz logs.
+ZLIB_CFLAGS := $(shell $(PKG_CONFIG) --cflags zlib)
+ZLIB_LIBS   := $(shell $(PKG_CONFIG) --libs zlib)
 
 # B: where objects and binaries go ("." by default; the sanitizer build
 # uses its own directory so that it never mixes with the normal one).
@@ -44,8 +47,14 @@ TEST_SRCS = $(sort $(wildcard tests/check_*.c))
 SUITE_SRCS = $(filter-out tests/check_main.c,$(TEST_SRCS))
 TEST_OBJS = $(TEST_SRCS:%.c=$(B)/%.o)
 HEADERS = $(wildcard milter/*.h)
+# relaywarden-report (report/): all but main() links into the Check
+# runner too, beside the daemon's core.
+REPORT_CORE_SRCS = $(filter-out report/main.c,$(wildcard report/*.c))
+REPORT_CORE_OBJS = $(REPORT_CORE_SRCS:%.c=$(B)/%.o)
+REPORT_OBJS = $(REPORT_CORE_OBJS) $(B)/report/main.o
+REPORT_HEADERS = $(wildcard report/*.h)
 
-all: $(B)/milter/relaywarden
+all: $(B)/milter/relaywarden $(B)/report/relaywarden-report
 
 $(B)/milter/relaywarden: $(DAEMON_OBJS)
 	$(CC) $(RW_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $(DAEMON_OBJS) $(MILTER_LIBS) $(LDLIBS)
@@ -59,6 +68,14 @@ $(B)/milter/%.o: milter/%.c $(HEADERS)
 	@mkdir -p $(@D)
 	$(CC) $(RW_CFLAGS) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
+$(B)/report/relaywarden-report: $(REPORT_OBJS)
+	$(CC) $(RW_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $(REPORT_OBJS) $(ZLIB_LIBS)
+
+$(B)/report/input.o: RW_CFLAGS += $(ZLIB_CFLAGS)
+$(B)/report/%.o: report/%.c $(REPORT_HEADERS)
+	@mkdir -p $(@D)
+	$(CC) $(RW_CFLAGS) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
 # One Check runner; the suite list is made from the tests/check_*.c files.
 $(B)/tests/suites.inc: $(SUITE_SRCS) Makefile
 	@mkdir -p $(@D)
@@ -67,16 +84,17 @@ $(B)/tests/suites.inc: $(SUITE_SRCS) Makefile
 
 $(B)/tests/check_main.o: $(B)/tests/suites.inc
 # A suite's constructor is declared only where the runner calls it.
-$(B)/tests/%.o: tests/%.c $(HEADERS) $(wildcard tests/*.h)
+$(B)/tests/%.o: tests/%.c $(HEADERS) $(REPORT_HEADERS) $(wildcard tests/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(RW_CFLAGS) $(CFLAGS) -Wno-missing-prototypes $(CHECK_CFLAGS) -Imilter \
-	    -I$(B)/tests -c -o $@ $<
+	    -Ireport -I$(B)/tests -c -o $@ $<
 
-$(B)/tests/check_relaywarden: $(TEST_OBJS) $(CORE_OBJS)
-	$(CC) $(RW_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $(TEST_OBJS) $(CORE_OBJS) $(CHECK_LIBS) $(LDLIBS)
+$(B)/tests/check_relaywarden: $(TEST_OBJS) $(CORE_OBJS) $(REPORT_CORE_OBJS)
+	$(CC) $(RW_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $(TEST_OBJS) $(CORE_OBJS) \
+	    $(REPORT_CORE_OBJS) $(CHECK_LIBS) $(LDLIBS) $(ZLIB_LIBS)
 
 # Unit tests (Check): no socket, no MTA. They run from tests/.
-check: $(B)/tests/check_relaywarden $(B)/milter/relaywarden
+check: $(B)/tests/check_relaywarden all
 	cd tests && $(abspath $(B))/tests/check_relaywarden
 
 # The same tests built with AddressSanitizer and UBSan (in build/san/),
@@ -286,7 +304,10 @@ install: all
 	    $(DESTDIR)$(SYSCONFDIR)/default $(DESTDIR)$(SYSCONFDIR)/init.d \
 	    $(DESTDIR)$(SYSTEMDDIR) $(DESTDIR)$(TMPFILESDIR)
 	install -m 755 $(B)/milter/relaywarden $(DESTDIR)$(SBINDIR)/relaywarden
-	install -m 644 milter/relaywarden.8 $(DESTDIR)$(MANDIR)/man8/
+	install -m 755 $(B)/report/relaywarden-report \
+	    $(DESTDIR)$(SBINDIR)/relaywarden-report
+	install -m 644 milter/relaywarden.8 report/relaywarden-report.8 \
+	    $(DESTDIR)$(MANDIR)/man8/
 	install -m 644 conf/relaywarden.conf.5 $(DESTDIR)$(MANDIR)/man5/
 	install -m 644 conf/relaywarden.conf \
 	    $(DESTDIR)$(SYSCONFDIR)/relaywarden/relaywarden.conf.example
@@ -311,7 +332,9 @@ install: all
 # Leaves the configuration and defaults file, as dpkg's "remove" does.
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/relaywarden \
+	    $(DESTDIR)$(SBINDIR)/relaywarden-report \
 	    $(DESTDIR)$(MANDIR)/man8/relaywarden.8 \
+	    $(DESTDIR)$(MANDIR)/man8/relaywarden-report.8 \
 	    $(DESTDIR)$(MANDIR)/man5/relaywarden.conf.5 \
 	    $(DESTDIR)$(SYSCONFDIR)/relaywarden/relaywarden.conf.example \
 	    $(DESTDIR)$(SYSCONFDIR)/relaywarden/postfix-main.cf.snippet \
@@ -321,7 +344,8 @@ uninstall:
 	    $(DESTDIR)$(TMPFILESDIR)/relaywarden.conf
 
 clean:
-	rm -rf build milter/*.o milter/relaywarden tests/*.o tests/suites.inc \
+	rm -rf build milter/*.o milter/relaywarden report/*.o \
+	      report/relaywarden-report tests/*.o tests/suites.inc \
 	      tests/check_relaywarden $(BENCH_BINS) bench/*.o bench/scale \
 	      tests/integration/datagate
 
