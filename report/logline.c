@@ -105,6 +105,36 @@ is_dsn(struct ll_str v)
 	return true;
 }
 
+/* What a byte is on a decision line: printable, the space between words,
+ * '=', or a byte relaywarden never writes there (control, 8-bit, DEL). */
+enum { BC_BAD, BC_PLAIN, BC_SPACE, BC_EQ };
+#define B	BC_BAD
+#define P	BC_PLAIN
+#define S	BC_SPACE
+#define E	BC_EQ
+static const unsigned char byte_class[256] = {
+	B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B,
+	B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B,
+	S, P, P, P, P, P, P, P, P, P, P, P, P, P, P, P,
+	P, P, P, P, P, P, P, P, P, P, P, P, P, E, P, P,
+	P, P, P, P, P, P, P, P, P, P, P, P, P, P, P, P,
+	P, P, P, P, P, P, P, P, P, P, P, P, P, P, P, P,
+	P, P, P, P, P, P, P, P, P, P, P, P, P, P, P, P,
+	P, P, P, P, P, P, P, P, P, P, P, P, P, P, P, B,
+	B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B,
+	B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B,
+	B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B,
+	B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B,
+	B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B,
+	B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B,
+	B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B,
+	B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B,
+};
+#undef B
+#undef P
+#undef S
+#undef E
+
 static enum logline_kind
 damaged(struct logline *out, const char *why)
 {
@@ -129,7 +159,7 @@ static struct ll_str *
 field(struct logline *out, const char *k, size_t n)
 {
 #define KEY(name, f) \
-	if (n == sizeof(name) - 1 && memcmp(k, name, n) == 0) return &out->f
+	if (memcmp(k, name, sizeof(name) - 1) == 0) return &out->f
 	switch (n) {
 	case 3:
 		KEY("tls", tls);
@@ -176,20 +206,25 @@ decision_line(const char *m, size_t n, struct logline *out)
 		if ((unsigned char)*s <= 0x20 || (unsigned char)*s > 0x7e)
 			return damaged(out, "byte not printable");
 	for (s = sp + 1; ; ) {
-		const char *w = s, *eq = NULL;
+		const char *w = s, *eq;
 		struct ll_str *f;
 
-		for (; s < end && *s != ' '; s++) {
-			unsigned char c = (unsigned char)*s;
-
-			if (c <= 0x20 || c > 0x7e)
+		/* A byte class table: this loop reads every byte of every
+		 * decision line (1M lines/s target, bench-report). */
+		while (s < end && byte_class[(unsigned char)*s] == BC_PLAIN)
+			s++;
+		if (s == end || *s == ' ' || byte_class[(unsigned char)*s] ==
+		    BC_BAD)
+			return damaged(out, s == w ? "empty word" :
+			    s < end && *s != ' ' ? "byte not printable" :
+			    "word not key=value");
+		eq = s++;	/* the first '=' */
+		while (s < end && byte_class[(unsigned char)*s] != BC_SPACE) {
+			if (byte_class[(unsigned char)*s] == BC_BAD)
 				return damaged(out, "byte not printable");
-			if (c == '=' && eq == NULL)
-				eq = s;
+			s++;
 		}
-		if (s == w)
-			return damaged(out, "empty word");
-		if (eq == NULL || eq == w || eq + 1 == s)
+		if (eq == w || eq + 1 == s)
 			return damaged(out, "word not key=value");
 		if ((size_t)(s - eq - 1) > VALUE_MAX)
 			return damaged(out, "value too long");
@@ -280,6 +315,21 @@ number_then(const char *s, size_t n, const char *what, unsigned long *v)
 	return true;
 }
 
+/* "WORD: key=..." at m: a decision line's shape, found without searching
+ * the whole message. */
+static bool
+key_value_after_word(const char *m, size_t n)
+{
+	const char *sp = memchr(m, ' ', n < 600 ? n : 600), *s, *end = m + n;
+
+	if (sp == NULL || sp == m || sp[-1] != ':')
+		return false;
+	for (s = sp + 1; s < end && *s != ' '; s++)
+		if (*s == '=')
+			return s > sp + 1;
+	return false;
+}
+
 static enum logline_kind
 message(const char *m, size_t n, struct logline *out)
 {
@@ -301,7 +351,8 @@ message(const char *m, size_t n, struct logline *out)
 	if (STARTS(m, n, lost) && number_then(m + sizeof(lost) - 1,
 	    n - (sizeof(lost) - 1), " line(s) lost", &out->lost))
 		return out->kind = LL_LOST;
-	if (memmem(m, n, " decision=", 10) != NULL ||
+	if (key_value_after_word(m, n) ||
+	    memmem(m, n, " decision=", 10) != NULL ||
 	    memmem(m, n, " event=", 7) != NULL)
 		return decision_line(m, n, out);
 	return out->kind = LL_RELAYWARDEN;

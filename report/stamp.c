@@ -33,13 +33,23 @@ clock_part(const char *s, struct stamp *st)
 static size_t
 classic(const char *s, size_t len, struct stamp *st)
 {
-	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+	/* The months' names as numbers: no memcmp() call per month for
+	 * every line (bench-report). */
+#define M(a, b, c)	((unsigned)(a) << 16 | (unsigned)(b) << 8 | (unsigned)(c))
+	static const unsigned months[12] = { M('J', 'a', 'n'), M('F', 'e', 'b'),
+	    M('M', 'a', 'r'), M('A', 'p', 'r'), M('M', 'a', 'y'),
+	    M('J', 'u', 'n'), M('J', 'u', 'l'), M('A', 'u', 'g'),
+	    M('S', 'e', 'p'), M('O', 'c', 't'), M('N', 'o', 'v'),
+	    M('D', 'e', 'c') };
+	unsigned name;
 	int m;
 
 	if (len < 16 || s[3] != ' ' || s[6] != ' ' || s[15] != ' ')
 		return 0;
+	name = M((unsigned char)s[0], (unsigned char)s[1], (unsigned char)s[2]);
+#undef M
 	for (m = 0; m < 12; m++)
-		if (memcmp(s, months + 3 * m, 3) == 0)
+		if (months[m] == name)
 			break;
 	if (m == 12)
 		return 0;

@@ -2,11 +2,15 @@
  * topn - Space-Saving top-N table. See topn.h.
  *
  * The keys are in an open-addressing index (linear probing, deletion by
- * backward shift, so no tombstones pile up as keys are evicted), and in a
- * binary min-heap by count, whose root is the key an eviction replaces.
- * Counting a key moves it down the heap by at most a few places: counts
- * grow by one. The arrays grow by doubling up to the cap, so that a small
- * log costs little whatever the cap.
+ * backward shift, so no tombstones pile up as keys are evicted), and in
+ * the "Stream-Summary" of the Space-Saving paper: a list of buckets, one
+ * per count held, smallest first, each with the list of its keys. Counts
+ * grow by one, so counting a key moves it to the next bucket or a new one
+ * beside it, and the key an eviction replaces is the first of the first
+ * bucket: both O(1). (A binary heap took log2(cap) cache misses per
+ * eviction when many keys tie at the least count, as random spam senders
+ * do: bench-report.) The arrays grow by doubling up to the cap, so a
+ * small log costs little whatever the cap.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -14,13 +18,21 @@
 #include "hash.h"
 #include "topn.h"
 
+#define NONE	UINT32_MAX
+
 struct entry {
 	char	*key;
 	size_t	len;
 	uint64_t hash;
-	uint64_t count;
 	uint64_t error;
-	size_t	heap;		/* its place in the heap */
+	uint32_t bucket;	/* its count's bucket */
+	uint32_t prev, next;	/* in that bucket's list */
+};
+
+struct bucket {
+	uint64_t count;
+	uint32_t head;		/* its first entry */
+	uint32_t prev, next;	/* in the list of buckets, by count */
 };
 
 struct topn {
@@ -28,7 +40,10 @@ struct topn {
 	size_t	cap;
 	struct entry *e;	/* e[0 .. n) */
 	size_t	n, alloc;
-	size_t	*heap;		/* indexes into e, a min-heap by count */
+	struct bucket *b;	/* b[0 .. nb), free ones chained by next */
+	size_t	nb, balloc;
+	uint32_t bfree;		/* the first free bucket */
+	uint32_t least;		/* the bucket of the least count */
 	uint32_t *slot;		/* index + 1 into e, 0: empty */
 	size_t	mask;		/* slots - 1, a power of two minus one */
 	uint64_t total, evicted;
@@ -46,6 +61,7 @@ topn_new(size_t cap, const uint64_t seed[2])
 	t->seed[1] = seed[1];
 	t->cap = cap;
 	t->mask = 15;
+	t->bfree = t->least = NONE;
 	if ((t->slot = calloc(t->mask + 1, sizeof(*t->slot))) == NULL) {
 		free(t);
 		return NULL;
@@ -63,46 +79,84 @@ topn_free(struct topn *t)
 	for (i = 0; i < t->n; i++)
 		free(t->e[i].key);
 	free(t->e);
-	free(t->heap);
+	free(t->b);
 	free(t->slot);
 	free(t);
 }
 
-static void
-heap_swap(struct topn *t, size_t a, size_t b)
+/* A bucket for count, placed after bucket prev (NONE: first). There is
+ * always one free: topn_add() makes room before it counts. */
+static uint32_t
+bucket_new(struct topn *t, uint64_t count, uint32_t prev)
 {
-	size_t x = t->heap[a];
+	uint32_t k = t->bfree, next = prev == NONE ? t->least : t->b[prev].next;
 
-	t->heap[a] = t->heap[b];
-	t->heap[b] = x;
-	t->e[t->heap[a]].heap = a;
-	t->e[t->heap[b]].heap = b;
+	t->bfree = t->b[k].next;
+	t->b[k] = (struct bucket){ count, NONE, prev, next };
+	if (prev == NONE)
+		t->least = k;
+	else
+		t->b[prev].next = k;
+	if (next != NONE)
+		t->b[next].prev = k;
+	return k;
 }
 
 static void
-sift_down(struct topn *t, size_t i)
+bucket_drop(struct topn *t, uint32_t k)
 {
-	for (;;) {
-		size_t l = 2 * i + 1, r = l + 1, m = i;
+	struct bucket *b = &t->b[k];
 
-		if (l < t->n && t->e[t->heap[l]].count < t->e[t->heap[m]].count)
-			m = l;
-		if (r < t->n && t->e[t->heap[r]].count < t->e[t->heap[m]].count)
-			m = r;
-		if (m == i)
-			return;
-		heap_swap(t, i, m);
-		i = m;
-	}
+	if (b->prev == NONE)
+		t->least = b->next;
+	else
+		t->b[b->prev].next = b->next;
+	if (b->next != NONE)
+		t->b[b->next].prev = b->prev;
+	b->next = t->bfree;
+	t->bfree = k;
 }
 
 static void
-sift_up(struct topn *t, size_t i)
+attach(struct topn *t, uint32_t i, uint32_t k)
 {
-	while (i > 0 && t->e[t->heap[(i - 1) / 2]].count > t->e[t->heap[i]].count) {
-		heap_swap(t, i, (i - 1) / 2);
-		i = (i - 1) / 2;
-	}
+	struct entry *x = &t->e[i];
+
+	x->bucket = k;
+	x->prev = NONE;
+	x->next = t->b[k].head;
+	if (x->next != NONE)
+		t->e[x->next].prev = i;
+	t->b[k].head = i;
+}
+
+/* Takes entry i out of its bucket's list (the bucket stays, maybe empty). */
+static void
+detach(struct topn *t, uint32_t i)
+{
+	struct entry *x = &t->e[i];
+
+	if (x->prev == NONE)
+		t->b[x->bucket].head = x->next;
+	else
+		t->e[x->prev].next = x->next;
+	if (x->next != NONE)
+		t->e[x->next].prev = x->prev;
+}
+
+/* Entry i's count goes up by one: into the next bucket. */
+static void
+bump(struct topn *t, uint32_t i)
+{
+	uint32_t k = t->e[i].bucket, next = t->b[k].next;
+	uint64_t c = t->b[k].count + 1;
+
+	detach(t, i);
+	if (next == NONE || t->b[next].count != c)
+		next = bucket_new(t, c, k);
+	attach(t, i, next);
+	if (t->b[k].head == NONE)
+		bucket_drop(t, k);
 }
 
 /* The slot of key, or of the empty slot where it would go. */
@@ -146,24 +200,36 @@ unslot(struct topn *t, size_t i)
 	}
 }
 
-/* Room for one more key: the arrays and, at half full, the index. */
+/* Room for one more key: the arrays and, at half full, the index; and a
+ * free bucket, so that bump() cannot fail. */
 static bool
 grow(struct topn *t)
 {
 	if (t->n == t->alloc) {
 		size_t a = t->alloc == 0 ? 16 : t->alloc * 2;
 		struct entry *e;
-		size_t *h;
 
 		if (a > t->cap)
 			a = t->cap;
 		if ((e = realloc(t->e, a * sizeof(*e))) == NULL)
 			return false;
 		t->e = e;
-		if ((h = realloc(t->heap, a * sizeof(*h))) == NULL)
-			return false;
-		t->heap = h;
 		t->alloc = a;
+	}
+	/* Buckets: one per count held, so at most one per key, and one to
+	 * spare while a key moves. */
+	while (t->bfree == NONE || t->nb < t->n + 2) {
+		if (t->nb == t->balloc) {
+			size_t a = t->balloc == 0 ? 16 : t->balloc * 2;
+			struct bucket *b = realloc(t->b, a * sizeof(*b));
+
+			if (b == NULL)
+				return false;
+			t->b = b;
+			t->balloc = a;
+		}
+		t->b[t->nb].next = t->bfree;
+		t->bfree = (uint32_t)t->nb++;
 	}
 	if ((t->n + 1) * 2 > t->mask + 1) {
 		size_t slots = (t->mask + 1) * 2, i;
@@ -185,15 +251,14 @@ bool
 topn_add(struct topn *t, const char *key, size_t len)
 {
 	uint64_t h = hash_bytes(t->seed, key, len);
-	size_t s = find(t, key, len, h), i;
+	size_t s = find(t, key, len, h);
+	uint32_t i;
 	struct entry *x;
 	char *copy;
 
 	if (t->slot[s] != 0) {
-		x = &t->e[t->slot[s] - 1];
-		x->count++;
+		bump(t, t->slot[s] - 1);
 		t->total++;
-		sift_down(t, x->heap);
 		return true;
 	}
 	if ((copy = malloc(len + 1)) == NULL)
@@ -206,31 +271,29 @@ topn_add(struct topn *t, const char *key, size_t len)
 			return false;
 		}
 		s = find(t, key, len, h);	/* the index may have grown */
-		i = t->n++;
+		i = (uint32_t)t->n++;
 		x = &t->e[i];
-		x->count = 1;
-		x->error = 0;
-		x->heap = i;
-		t->heap[i] = i;
-		t->slot[s] = (uint32_t)(i + 1);
 		x->key = copy;
 		x->len = len;
 		x->hash = h;
-		sift_up(t, i);
+		x->error = 0;
+		t->slot[s] = i + 1;
+		attach(t, i, t->least != NONE && t->b[t->least].count == 1 ?
+		    t->least : bucket_new(t, 1, NONE));
 	} else {
-		/* Space-Saving: the key with the least count makes room. */
-		i = t->heap[0];
+		/* Space-Saving: a key of the least count makes room, and the
+		 * new key takes its count, plus one. */
+		i = t->b[t->least].head;
 		x = &t->e[i];
 		unslot(t, find(t, x->key, x->len, x->hash));
 		free(x->key);
 		x->key = copy;
 		x->len = len;
 		x->hash = h;
-		x->error = x->count;
-		x->count++;
-		t->slot[find(t, key, len, h)] = (uint32_t)(i + 1);
+		x->error = t->b[x->bucket].count;
+		t->slot[find(t, key, len, h)] = i + 1;
 		t->evicted++;
-		sift_down(t, 0);
+		bump(t, i);
 	}
 	t->total++;
 	return true;
@@ -262,7 +325,7 @@ topn_rows(const struct topn *t, struct topn_row *rows, size_t n)
 		return 0;
 	for (i = 0; i < t->n; i++)
 		all[i] = (struct topn_row){ t->e[i].key, t->e[i].len,
-		    t->e[i].count, t->e[i].error };
+		    t->b[t->e[i].bucket].count, t->e[i].error };
 	qsort(all, t->n, sizeof(*all), by_count);
 	if (n > t->n)
 		n = t->n;
