@@ -196,6 +196,7 @@ test-all: check check-san check-valgrind all fuzz-brief fuzz-mutants bench-bins 
 	tests/miltertest/run
 	tests/sendmail/run
 	tests/integration/run
+	tests/report/run
 	DATAGATE_BIN=$(abspath $(B))/tests/integration/datagate \
 	    tests/integration/afterdata
 	tests/integration/mynetworks
@@ -242,8 +243,16 @@ $(B)/bench/logsink: bench/logsink.c
 bench-milter: all $(BENCH_BINS)
 	bench/milter-bench
 
+# relaywarden-report over a generated 10-million-line mail.log: lines/s
+# and peak RSS (bench/report-bench; about 1.8 GB in BENCH_TMPDIR).
+$(B)/bench/loggen: bench/loggen.c
+	@mkdir -p $(@D)
+	$(CC) $(RW_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $<
+bench-report: all $(B)/bench/loggen
+	B=$(B) bench/report-bench
+
 # Every benchmark (as root): figures, not pass/fail.
-bench: bench-milter bench-scale bench-postfix
+bench: bench-milter bench-scale bench-postfix bench-report
 
 # Debian packages, as root. "make deps": what building and running need.
 # Postfix is among them: the shipped configuration puts the milter socket
@@ -254,11 +263,12 @@ bench: bench-milter bench-scale bench-postfix
 # the test tools, and what dpkg-buildpackage and lintian need ("make
 # test" runs it first). Each installs only what is missing, and runs
 # apt-get update only then.
-BUILD_DEPS = build-essential pkg-config libmilter-dev libcidr-dev libssl-dev
+BUILD_DEPS = build-essential pkg-config libmilter-dev libcidr-dev libssl-dev \
+	     zlib1g-dev
 RUN_DEPS = postfix adduser
 TEST_DEPS = check valgrind systemd swaks sasl2-bin libsasl2-modules openssl \
 	    libnet-ssleay-perl miltertest sendmail-cf m4 \
-	    perl procps iproute2 git \
+	    perl procps iproute2 git python3 libxml2-utils time \
 	    clang libclang-rt-dev llvm
 DEB_DEPS = debhelper dpkg-dev lintian
 # $(call apt_install,PACKAGES): those of PACKAGES not installed yet.
@@ -347,9 +357,10 @@ clean:
 	rm -rf build milter/*.o milter/relaywarden report/*.o \
 	      report/relaywarden-report tests/*.o tests/suites.inc \
 	      tests/check_relaywarden $(BENCH_BINS) bench/*.o bench/scale \
+	      bench/loggen \
 	      tests/integration/datagate
 
 .PHONY: all check check-san check-san-integration check-valgrind check-tsan fuzz \
 	fuzz-build fuzz-bins fuzz-brief fuzz-mutants test test-all test-bins demo deps \
 	test-deps deb test-systemd install uninstall clean \
-	bench bench-bins bench-milter bench-scale bench-postfix
+	bench bench-bins bench-milter bench-scale bench-postfix bench-report

@@ -82,6 +82,9 @@ fill(struct input *in)
 	msg = gzerror(in->gz, &e);
 	if (n < 0 || (e != Z_OK && e != Z_STREAM_END)) {
 		/* A gzip file cut short, or a read error. */
+		/* zlib names the stream "<fd:N>: " before its message. */
+		if (strncmp(msg, "<fd:", 4) == 0 && strstr(msg, ": ") != NULL)
+			msg = strstr(msg, ": ") + 2;
 		snprintf(in->err, sizeof(in->err), "%s",
 		    e == Z_ERRNO ? strerror(errno) : msg);
 		in->eof = -1;
