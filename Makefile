@@ -98,19 +98,23 @@ check: $(B)/tests/check_relaywarden all
 	cd tests && $(abspath $(B))/tests/check_relaywarden
 
 # The same tests built with AddressSanitizer and UBSan (in build/san/),
-# then the normal build under valgrind memcheck. CK_FORK=no: one process,
+# then the normal build under valgrind memcheck (and relaywarden-report
+# under it, on tests/report/run's logs). CK_FORK=no: one process,
 # so that leaks and errors are seen by the tool.
 check-san:
 	$(MAKE) B=build/san CFLAGS='-O1 -g $(SAN_FLAGS)' \
 	    LDFLAGS='$(SAN_FLAGS)' check
 # The milter-protocol tests and the Postfix suite once more, against the
 # daemon built with AddressSanitizer and UBSan (build/san/): each fails on
-# any sanitizer report in the daemon's log.
+# any sanitizer report in the daemon's log; and the report's suite against
+# relaywarden-report built so (a report aborts the run: its status fails).
 check-san-integration:
 	$(MAKE) B=build/san CFLAGS='-O1 -g $(SAN_FLAGS)' \
 	    LDFLAGS='$(SAN_FLAGS)' all
 	RW_BIN=$(CURDIR)/build/san/milter/relaywarden tests/miltertest/run
 	BED_RW_BIN=$(CURDIR)/build/san/milter/relaywarden tests/integration/run
+	REPORT_BIN=$(CURDIR)/build/san/report/relaywarden-report \
+	    RW_REPORT_POSTFIX=0 tests/report/run
 # ThreadSanitizer (clang, in build/tsan/): the unit tests, then the daemon
 # under load, reloads and a syslog daemon that restarts (tests/tsan/run;
 # as root, after bench-bins).
@@ -119,10 +123,13 @@ check-tsan: bench-bins
 	$(MAKE) B=build/tsan CC=clang CFLAGS='-O1 -g $(TSAN_FLAGS)' \
 	    LDFLAGS='$(TSAN_FLAGS)' check
 	TSAN_RW_BIN=$(CURDIR)/build/tsan/milter/relaywarden tests/tsan/run
-check-valgrind: $(B)/tests/check_relaywarden
+check-valgrind: $(B)/tests/check_relaywarden all
 	cd tests && CK_FORK=no valgrind -q --error-exitcode=1 \
 	    --leak-check=full --errors-for-leak-kinds=definite,indirect \
 	    $(abspath $(B))/tests/check_relaywarden
+	REPORT_WRAP='valgrind -q --error-exitcode=99 --leak-check=full \
+	    --errors-for-leak-kinds=definite,indirect' RW_REPORT_POSTFIX=0 \
+	    tests/report/run
 
 # Benchmarks (bench/). They print figures and are not pass/fail tests,
 # but stop with an error when their own setup fails.

@@ -169,7 +169,8 @@ policies_rows(struct policies *p, time_t last, size_t *n)
 	int cur = -1;
 	time_t since = 0;
 
-	qsort(p->ev, p->nev, sizeof(*p->ev), by_time);
+	if (p->nev > 0)		/* qsort(NULL, 0, ...) is undefined */
+		qsort(p->ev, p->nev, sizeof(*p->ev), by_time);
 	for (i = 0; i < p->nev; i++) {
 		if (cur >= 0)
 			span(&p->row[cur], since, p->ev[i].t);
@@ -179,7 +180,8 @@ policies_rows(struct policies *p, time_t last, size_t *n)
 	if (cur >= 0)
 		span(&p->row[cur], since, last > since ? last : since);
 	p->nev = 0;	/* a second call adds nothing twice */
-	qsort(p->row, p->n, sizeof(p->row[0]), by_from);
+	if (p->n > 0)
+		qsort(p->row, p->n, sizeof(p->row[0]), by_from);
 	p->last_row = -1;
 	*n = p->n;
 	return p->row;
