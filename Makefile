@@ -123,13 +123,13 @@ check-tsan: bench-bins
 	$(MAKE) B=build/tsan CC=clang CFLAGS='-O1 -g $(TSAN_FLAGS)' \
 	    LDFLAGS='$(TSAN_FLAGS)' check
 	TSAN_RW_BIN=$(CURDIR)/build/tsan/milter/relaywarden tests/tsan/run
+REPORT_VALGRIND = valgrind -q --error-exitcode=99 --leak-check=full \
+	--errors-for-leak-kinds=definite,indirect
 check-valgrind: $(B)/tests/check_relaywarden all
 	cd tests && CK_FORK=no valgrind -q --error-exitcode=1 \
 	    --leak-check=full --errors-for-leak-kinds=definite,indirect \
 	    $(abspath $(B))/tests/check_relaywarden
-	REPORT_WRAP='valgrind -q --error-exitcode=99 --leak-check=full \
-	    --errors-for-leak-kinds=definite,indirect' RW_REPORT_POSTFIX=0 \
-	    tests/report/run
+	REPORT_WRAP='$(REPORT_VALGRIND)' RW_REPORT_POSTFIX=0 tests/report/run
 
 # Benchmarks (bench/). They print figures and are not pass/fail tests,
 # but stop with an error when their own setup fails.
