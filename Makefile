@@ -29,6 +29,9 @@ CHECK_LIBS     = $(shell $(PKG_CONFIG) --libs check)
 # libcidr ships no .pc file on Debian.
 CIDR_LIBS     = -lcidr
 LDLIBS	+= $(CIDR_LIBS) $(CRYPTO_LIBS) -lpthread
+# relaywarden-report reads .gz logs.
+ZLIB_CFLAGS := $(shell $(PKG_CONFIG) --cflags zlib)
+ZLIB_LIBS   := $(shell $(PKG_CONFIG) --libs zlib)
 
 # B: where objects and binaries go ("." by default; the sanitizer build
 # uses its own directory so that it never mixes with the normal one).
@@ -44,8 +47,14 @@ TEST_SRCS = $(sort $(wildcard tests/check_*.c))
 SUITE_SRCS = $(filter-out tests/check_main.c,$(TEST_SRCS))
 TEST_OBJS = $(TEST_SRCS:%.c=$(B)/%.o)
 HEADERS = $(wildcard milter/*.h)
+# relaywarden-report (report/): all but main() links into the Check
+# runner too, beside the daemon's core.
+REPORT_CORE_SRCS = $(filter-out report/main.c,$(wildcard report/*.c))
+REPORT_CORE_OBJS = $(REPORT_CORE_SRCS:%.c=$(B)/%.o)
+REPORT_OBJS = $(REPORT_CORE_OBJS) $(B)/report/main.o
+REPORT_HEADERS = $(wildcard report/*.h)
 
-all: $(B)/milter/relaywarden
+all: $(B)/milter/relaywarden $(B)/report/relaywarden-report
 
 $(B)/milter/relaywarden: $(DAEMON_OBJS)
 	$(CC) $(RW_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $(DAEMON_OBJS) $(MILTER_LIBS) $(LDLIBS)
@@ -59,6 +68,14 @@ $(B)/milter/%.o: milter/%.c $(HEADERS)
 	@mkdir -p $(@D)
 	$(CC) $(RW_CFLAGS) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
+$(B)/report/relaywarden-report: $(REPORT_OBJS)
+	$(CC) $(RW_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $(REPORT_OBJS) $(ZLIB_LIBS)
+
+$(B)/report/input.o: RW_CFLAGS += $(ZLIB_CFLAGS)
+$(B)/report/%.o: report/%.c $(REPORT_HEADERS)
+	@mkdir -p $(@D)
+	$(CC) $(RW_CFLAGS) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
 # One Check runner; the suite list is made from the tests/check_*.c files.
 $(B)/tests/suites.inc: $(SUITE_SRCS) Makefile
 	@mkdir -p $(@D)
@@ -67,32 +84,37 @@ $(B)/tests/suites.inc: $(SUITE_SRCS) Makefile
 
 $(B)/tests/check_main.o: $(B)/tests/suites.inc
 # A suite's constructor is declared only where the runner calls it.
-$(B)/tests/%.o: tests/%.c $(HEADERS) $(wildcard tests/*.h)
+$(B)/tests/%.o: tests/%.c $(HEADERS) $(REPORT_HEADERS) $(wildcard tests/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(RW_CFLAGS) $(CFLAGS) -Wno-missing-prototypes $(CHECK_CFLAGS) -Imilter \
-	    -I$(B)/tests -c -o $@ $<
+	    -Ireport -I$(B)/tests -c -o $@ $<
 
-$(B)/tests/check_relaywarden: $(TEST_OBJS) $(CORE_OBJS)
-	$(CC) $(RW_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $(TEST_OBJS) $(CORE_OBJS) $(CHECK_LIBS) $(LDLIBS)
+$(B)/tests/check_relaywarden: $(TEST_OBJS) $(CORE_OBJS) $(REPORT_CORE_OBJS)
+	$(CC) $(RW_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $(TEST_OBJS) $(CORE_OBJS) \
+	    $(REPORT_CORE_OBJS) $(CHECK_LIBS) $(LDLIBS) $(ZLIB_LIBS)
 
 # Unit tests (Check): no socket, no MTA. They run from tests/.
-check: $(B)/tests/check_relaywarden $(B)/milter/relaywarden
+check: $(B)/tests/check_relaywarden all
 	cd tests && $(abspath $(B))/tests/check_relaywarden
 
 # The same tests built with AddressSanitizer and UBSan (in build/san/),
-# then the normal build under valgrind memcheck. CK_FORK=no: one process,
+# then the normal build under valgrind memcheck (and relaywarden-report
+# under it, on tests/report/run's logs). CK_FORK=no: one process,
 # so that leaks and errors are seen by the tool.
 check-san:
 	$(MAKE) B=build/san CFLAGS='-O1 -g $(SAN_FLAGS)' \
 	    LDFLAGS='$(SAN_FLAGS)' check
 # The milter-protocol tests and the Postfix suite once more, against the
 # daemon built with AddressSanitizer and UBSan (build/san/): each fails on
-# any sanitizer report in the daemon's log.
+# any sanitizer report in the daemon's log; and the report's suite against
+# relaywarden-report built so (a report aborts the run: its status fails).
 check-san-integration:
 	$(MAKE) B=build/san CFLAGS='-O1 -g $(SAN_FLAGS)' \
 	    LDFLAGS='$(SAN_FLAGS)' all
 	RW_BIN=$(CURDIR)/build/san/milter/relaywarden tests/miltertest/run
 	BED_RW_BIN=$(CURDIR)/build/san/milter/relaywarden tests/integration/run
+	REPORT_BIN=$(CURDIR)/build/san/report/relaywarden-report \
+	    RW_REPORT_POSTFIX=0 tests/report/run
 # ThreadSanitizer (clang, in build/tsan/): the unit tests, then the daemon
 # under load, reloads and a syslog daemon that restarts (tests/tsan/run;
 # as root, after bench-bins).
@@ -101,10 +123,13 @@ check-tsan: bench-bins
 	$(MAKE) B=build/tsan CC=clang CFLAGS='-O1 -g $(TSAN_FLAGS)' \
 	    LDFLAGS='$(TSAN_FLAGS)' check
 	TSAN_RW_BIN=$(CURDIR)/build/tsan/milter/relaywarden tests/tsan/run
-check-valgrind: $(B)/tests/check_relaywarden
+REPORT_VALGRIND = valgrind -q --error-exitcode=99 --leak-check=full \
+	--errors-for-leak-kinds=definite,indirect
+check-valgrind: $(B)/tests/check_relaywarden all
 	cd tests && CK_FORK=no valgrind -q --error-exitcode=1 \
 	    --leak-check=full --errors-for-leak-kinds=definite,indirect \
 	    $(abspath $(B))/tests/check_relaywarden
+	REPORT_WRAP='$(REPORT_VALGRIND)' RW_REPORT_POSTFIX=0 tests/report/run
 
 # Benchmarks (bench/). They print figures and are not pass/fail tests,
 # but stop with an error when their own setup fails.
@@ -183,6 +208,7 @@ test-all: check check-san check-valgrind all fuzz-brief fuzz-mutants bench-bins 
 	tests/miltertest/run
 	tests/sendmail/run
 	tests/integration/run
+	tests/report/run
 	DATAGATE_BIN=$(abspath $(B))/tests/integration/datagate \
 	    tests/integration/afterdata
 	tests/integration/mynetworks
@@ -229,8 +255,16 @@ $(B)/bench/logsink: bench/logsink.c
 bench-milter: all $(BENCH_BINS)
 	bench/milter-bench
 
+# relaywarden-report over a generated 10-million-line mail.log: lines/s
+# and peak RSS (bench/report-bench; about 1.8 GB in BENCH_TMPDIR).
+$(B)/bench/loggen: bench/loggen.c
+	@mkdir -p $(@D)
+	$(CC) $(RW_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $<
+bench-report: all $(B)/bench/loggen
+	B=$(B) bench/report-bench
+
 # Every benchmark (as root): figures, not pass/fail.
-bench: bench-milter bench-scale bench-postfix
+bench: bench-milter bench-scale bench-postfix bench-report
 
 # Debian packages, as root. "make deps": what building and running need.
 # Postfix is among them: the shipped configuration puts the milter socket
@@ -241,11 +275,12 @@ bench: bench-milter bench-scale bench-postfix
 # the test tools, and what dpkg-buildpackage and lintian need ("make
 # test" runs it first). Each installs only what is missing, and runs
 # apt-get update only then.
-BUILD_DEPS = build-essential pkg-config libmilter-dev libcidr-dev libssl-dev
+BUILD_DEPS = build-essential pkg-config libmilter-dev libcidr-dev libssl-dev \
+	     zlib1g-dev
 RUN_DEPS = postfix adduser
 TEST_DEPS = check valgrind systemd swaks sasl2-bin libsasl2-modules openssl \
 	    libnet-ssleay-perl miltertest sendmail-cf m4 \
-	    perl procps iproute2 git \
+	    perl procps iproute2 git python3 libxml2-utils time \
 	    clang libclang-rt-dev llvm
 DEB_DEPS = debhelper dpkg-dev lintian
 # $(call apt_install,PACKAGES): those of PACKAGES not installed yet.
@@ -291,7 +326,10 @@ install: all
 	    $(DESTDIR)$(SYSCONFDIR)/default $(DESTDIR)$(SYSCONFDIR)/init.d \
 	    $(DESTDIR)$(SYSTEMDDIR) $(DESTDIR)$(TMPFILESDIR)
 	install -m 755 $(B)/milter/relaywarden $(DESTDIR)$(SBINDIR)/relaywarden
-	install -m 644 milter/relaywarden.8 $(DESTDIR)$(MANDIR)/man8/
+	install -m 755 $(B)/report/relaywarden-report \
+	    $(DESTDIR)$(SBINDIR)/relaywarden-report
+	install -m 644 milter/relaywarden.8 report/relaywarden-report.8 \
+	    $(DESTDIR)$(MANDIR)/man8/
 	install -m 644 conf/relaywarden.conf.5 $(DESTDIR)$(MANDIR)/man5/
 	install -m 644 conf/relaywarden.conf \
 	    $(DESTDIR)$(SYSCONFDIR)/relaywarden/relaywarden.conf.example
@@ -316,7 +354,9 @@ install: all
 # Leaves the configuration and defaults file, as dpkg's "remove" does.
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/relaywarden \
+	    $(DESTDIR)$(SBINDIR)/relaywarden-report \
 	    $(DESTDIR)$(MANDIR)/man8/relaywarden.8 \
+	    $(DESTDIR)$(MANDIR)/man8/relaywarden-report.8 \
 	    $(DESTDIR)$(MANDIR)/man5/relaywarden.conf.5 \
 	    $(DESTDIR)$(SYSCONFDIR)/relaywarden/relaywarden.conf.example \
 	    $(DESTDIR)$(SYSCONFDIR)/relaywarden/postfix-main.cf.snippet \
@@ -326,11 +366,13 @@ uninstall:
 	    $(DESTDIR)$(TMPFILESDIR)/relaywarden.conf
 
 clean:
-	rm -rf build milter/*.o milter/relaywarden tests/*.o tests/suites.inc \
-	      tests/check_relaywarden $(BENCH_BINS) bench/*.o bench/scale bench/senders \
+	rm -rf build milter/*.o milter/relaywarden report/*.o \
+	      report/relaywarden-report tests/*.o tests/suites.inc \
+	      tests/check_relaywarden $(BENCH_BINS) bench/*.o bench/scale \
+	      bench/senders bench/loggen \
 	      tests/integration/datagate
 
 .PHONY: all check check-san check-san-integration check-valgrind check-tsan fuzz \
 	fuzz-build fuzz-bins fuzz-brief fuzz-mutants test test-all test-bins demo deps \
 	test-deps deb test-systemd install uninstall clean \
-	bench bench-bins bench-milter bench-scale bench-postfix
+	bench bench-bins bench-milter bench-scale bench-postfix bench-report

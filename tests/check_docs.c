@@ -11,6 +11,9 @@
  *   exists and, after a '#', a heading of that file.
  * - Every "$ milter/relaywarden -c conf/relaywarden.conf -q ..." example
  *   of README.md prints, through query_run(), the lines shown under it.
+ * - relaywarden-report(8) has an entry per option of report/opts.c's
+ *   table, whose text starts with the option's help line (as -h prints
+ *   it), and no entry for an option that is not in the table.
  *
  * Runs from tests/ (make check does cd tests).
  */
@@ -23,11 +26,13 @@
 #include <sysexits.h>
 
 #include "conf.h"
+#include "opts.h"
 #include "query.h"
 
 #define TOP ".."
 #define README TOP "/README.md"
 #define MAN5 TOP "/conf/relaywarden.conf.5"
+#define MAN8_REPORT TOP "/report/relaywarden-report.8"
 #define DOCS TOP "/docs"
 
 /* The table row for key, as README writes it: "| `key` | `default` |"
@@ -532,6 +537,83 @@ START_TEST(readme_queries_are_true)
 }
 END_TEST
 
+/* --- relaywarden-report(8) and its options --------------------------- */
+
+/* The tag line of an option's entry: ".B \-j" or ".BI \-o \" file\"". */
+static void
+opt_tag(char *tag, size_t len, const struct opts_row *o)
+{
+	if (o->arg != NULL)
+		snprintf(tag, len, ".TP\n.BI \\-%c \" %s\"\n", o->letter, o->arg);
+	else
+		snprintf(tag, len, ".TP\n.B \\-%c\n", o->letter);
+}
+
+START_TEST(report_man_lists_every_option)
+{
+	const struct opts_row *o;
+	char *text = slurp(MAN8_REPORT), tag[128], para[4096], *msg = NULL;
+	const char *s;
+	size_t msglen = 0;
+	FILE *bad = open_memstream(&msg, &msglen);
+
+	ck_assert(bad != NULL);
+	for (o = opts_table(); o->letter != 0; o++) {
+		opt_tag(tag, sizeof(tag), o);
+		s = strstr(text, tag);
+		if (s == NULL) {
+			fprintf(bad, "\n-%c: no entry %.*s", o->letter,
+			    (int)strlen(tag) - 1, tag);
+			continue;
+		}
+		ck_assert_msg(man_paragraph(s + strlen(tag), para, sizeof(para)),
+		    "relaywarden-report.8's entry for -%c uses roff that "
+		    "check_docs.c cannot read", o->letter);
+		if (!starts_with_help(para, o->help))
+			fprintf(bad, "\n-%c:\n  help:  %s\n  entry: %.*s",
+			    o->letter, o->help, (int)strlen(o->help) + 20, para);
+	}
+	fclose(bad);
+	ck_assert_msg(msglen == 0, "relaywarden-report.8's OPTIONS should have "
+	    "an entry per option of report/opts.c, starting with its help "
+	    "line, roff aside:%s", msg);
+	free(msg);
+	free(text);
+}
+END_TEST
+
+/* Every ".TP" entry of OPTIONS is an option of the table. */
+START_TEST(report_man_lists_no_other_option)
+{
+	char *text = slurp(MAN8_REPORT), *s, *end;
+	const struct opts_row *o;
+	int entries = 0, rows = 0;
+
+	s = strstr(text, "\n.SH OPTIONS\n");
+	ck_assert(s != NULL);
+	end = strstr(s + 1, "\n.SH ");
+	ck_assert(end != NULL);
+	*end = '\0';
+	for (s = strstr(s, "\n.TP\n"); s != NULL; s = strstr(s + 1, "\n.TP\n")) {
+		char letter = 0;
+
+		if (sscanf(s, "\n.TP\n.B \\-%c", &letter) != 1)
+			(void)sscanf(s, "\n.TP\n.BI \\-%c", &letter);
+		for (o = opts_table(); o->letter != 0; o++)
+			if (o->letter == letter)
+				break;
+		ck_assert_msg(o->letter != 0, "relaywarden-report.8 documents "
+		    "an option -%c that report/opts.c does not have (%.30s)",
+		    letter != 0 ? letter : '?', s + 1);
+		entries++;
+	}
+	for (o = opts_table(); o->letter != 0; o++)
+		rows++;
+	ck_assert_int_eq(entries, rows);
+	free(text);
+}
+END_TEST
+
 Suite *
 docs_suite(void)
 {
@@ -545,6 +627,8 @@ docs_suite(void)
 	tcase_add_test(tc, man_entries_start_with_help);
 	tcase_add_test(tc, links_lead_somewhere);
 	tcase_add_test(tc, readme_queries_are_true);
+	tcase_add_test(tc, report_man_lists_every_option);
+	tcase_add_test(tc, report_man_lists_no_other_option);
 	suite_add_tcase(s, tc);
 	return s;
 }
