@@ -257,6 +257,7 @@ check(struct config *c, bool all, bool as_root)
 	}
 	conf_print(stdout, c, all);
 	verify_listeners(c, stderr);
+	verify_sender(c, stderr);
 	printf("%s: ok: %zu local domains, %zu networks, policy %s\n",
 	    conf_path, domset_count(c->policy->local_domains),
 	    netset_count(c->policy->my_networks), c->digest_short);

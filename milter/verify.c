@@ -150,3 +150,36 @@ verify_listeners(const struct config *c, FILE *out)
 	free(text);
 	return n;
 }
+
+size_t
+verify_sender(const struct config *c, FILE *out)
+{
+	const struct sender_rules *r = &c->policy->sender;
+	const char *mode = sender_check_words[r->check];
+	bool empty = sender_map_count(r) == 0;
+	size_t n = 0;
+
+	if (r->check == SENDER_CHECK_OFF)
+		return 0;
+	if (empty && !r->self && (r->check == SENDER_CHECK_AUTHENTICATED ||
+	    r->check == SENDER_CHECK_ALL)) {
+		fprintf(out, "warning: sender_login_check = %s with no owner "
+		    "(sender_login_maps has no entry, sender_login_self = no): "
+		    "every logged-in client's sender is refused\n", mode);
+		n++;
+	} else if (empty && r->check != SENDER_CHECK_AUTHENTICATED &&
+	    (r->check != SENDER_CHECK_ALL || r->self)) {
+		fprintf(out, "warning: sender_login_check = %s with no entry in "
+		    "sender_login_maps: %s\n", mode, r->check ==
+		    SENDER_CHECK_ALL ? "no sender is refused to a client "
+		    "without a login" : "no sender is refused");
+		n++;
+	}
+	if (r->self && (r->domain == NULL || r->domain[0] == '\0')) {
+		fprintf(out, "warning: sender_login_self = yes without "
+		    "sender_login_domain: a login without '@' owns no "
+		    "address\n");
+		n++;
+	}
+	return n;
+}

@@ -1,8 +1,9 @@
 /*
  * verify - what "relaywarden -n" checks beyond the file itself: that the
  * start would not refuse it (root with no user to become, a socket
- * directory user cannot write to), and which of Postfix's smtpd
- * listeners neither smtp_ports nor submission_ports names.
+ * directory user cannot write to), which of Postfix's smtpd
+ * listeners neither smtp_ports nor submission_ports names, and a sender
+ * check that cannot work as meant.
  *
  * For -n only: it reads the file system and runs postconf; not for the
  * daemon, not thread-safe with itself.
@@ -32,5 +33,13 @@ bool	verify_start(const struct config *c, bool as_root, char *err,
  * there. Returns the number of such services.
  */
 size_t	verify_listeners(const struct config *c, FILE *out);
+
+/*
+ * Writes one warning line to out for a sender check that cannot work as
+ * meant: on with no owner at all (every logged-in sender refused, or
+ * none), or sender_login_self without the domain of bare logins.
+ * Returns the number of warnings.
+ */
+size_t	verify_sender(const struct config *c, FILE *out);
 
 #endif

@@ -10,6 +10,7 @@
 
 #include "sender.h"
 #include "testutil.h"
+#include "verify.h"
 
 #define MAP \
 	"# address            owners\n" \
@@ -354,6 +355,80 @@ START_TEST(test_owner_in)
 }
 END_TEST
 
+/* -n's warnings about a check that cannot work as meant. */
+START_TEST(test_verify_warnings)
+{
+	static const struct { const char *conf, *want; } w[] = {
+		{ "sender_login_check = authenticated\n",
+		    "warning: sender_login_check = authenticated with no owner "
+		    "(sender_login_maps has no entry, sender_login_self = no): "
+		    "every logged-in client's sender is refused\n" },
+		{ "sender_login_check = known\n", "warning: sender_login_check "
+		    "= known with no entry in sender_login_maps: no sender is "
+		    "refused\n" },
+		{ "sender_login_check = all\nsender_login_self = yes\n"
+		    "sender_login_domain = example.org\n", "warning: "
+		    "sender_login_check = all with no entry in sender_login_maps:"
+		    " no sender is refused to a client without a login\n" },
+		{ "sender_login_check = authenticated\nsender_login_self = yes\n",
+		    "warning: sender_login_self = yes without "
+		    "sender_login_domain: a login without '@' owns no address\n" },
+		{ "sender_login_check = authenticated\nsender_login_self = yes\n"
+		    "sender_login_domain = example.org\n", "" },
+		{ "sender_login_self = yes\n", "" },
+	};
+	size_t i, len;
+	char *buf;
+	FILE *fp;
+
+	for (i = 0; i < sizeof(w) / sizeof(w[0]); i++) {
+		struct config *c = tu_config(w[i].conf);
+
+		fp = open_memstream(&buf, &len);
+		ck_assert(fp != NULL);
+		verify_sender(c, fp);
+		fclose(fp);
+		ck_assert_msg(strcmp(buf, w[i].want) == 0, "%s: got \"%s\"",
+		    w[i].conf, buf);
+		free(buf);
+		config_free(c);
+	}
+}
+END_TEST
+
+/* A map file with a 1 MB line: an error at its line, memory bounded,
+ * and the entries around it are not taken (the file is refused whole). */
+START_TEST(test_map_long_line)
+{
+	struct tu_dir d;
+	struct conf_errors errs = { NULL, 0, 0 };
+	size_t n = 1024 * 1024, o;
+	char *text = malloc(n + 64), *conf, *path, *want, *got;
+	struct config *c;
+
+	ck_assert(text != NULL);
+	tu_dir_make(&d);
+	o = (size_t)sprintf(text, "a@example.org alice\nb@example.org ");
+	memset(text + o, 'x', n);
+	o += n;
+	o += (size_t)sprintf(text + o, "\nc@example.org carol\n");
+	path = tu_write_n(&d, "map", text, o);
+	conf = tu_write(&d, "rw.conf", "sender_login_maps = @DIR@/map\n");
+	c = conf_load(conf, &errs);
+	got = tu_errors_join(&errs);
+	ck_assert(asprintf(&want, "%s:2: line longer than 65536 bytes\n",
+	    path) > 0);
+	ck_assert_msg(c == NULL && strcmp(got, want) == 0, "got \"%s\"", got);
+	conf_errors_free(&errs);
+	free(got);
+	free(want);
+	free(conf);
+	free(path);
+	free(text);
+	tu_dir_remove(&d);
+}
+END_TEST
+
 Suite *
 sender_suite(void)
 {
@@ -364,6 +439,8 @@ sender_suite(void)
 	tcase_add_test(tc, test_off_looks_at_nothing);
 	tcase_add_test(tc, test_lookup_order);
 	tcase_add_test(tc, test_owner_in);
+	tcase_add_test(tc, test_verify_warnings);
+	tcase_add_test(tc, test_map_long_line);
 	suite_add_tcase(s, tc);
 	return s;
 }
