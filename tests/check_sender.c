@@ -355,6 +355,34 @@ START_TEST(test_owner_in)
 }
 END_TEST
 
+/* The map file is followed for reloads (a source of the config), and
+ * its bytes are in the policy's digest. */
+START_TEST(test_map_is_a_source)
+{
+	struct tu_dir d;
+	struct config *c = load(C_AUTH, &d), *c2;
+	char *map, *text, digest[65];
+	size_t i;
+	bool found = false;
+
+	ck_assert(asprintf(&map, "%s/map", d.path) > 0);
+	for (i = 0; i < c->nsources; i++)
+		found |= strcmp(c->sources[i], map) == 0;
+	ck_assert_msg(found, "%s is not among the config's sources", map);
+	memcpy(digest, c->digest, sizeof(digest));
+	free(tu_write(&d, "map", MAP "extra@example.org alice\n"));
+	text = tu_subst(confs[C_AUTH], d.path);
+	c2 = tu_config(text);
+	ck_assert_msg(strcmp(c2->digest, digest) != 0,
+	    "a changed map left the digest as it was");
+	free(text);
+	free(map);
+	config_free(c);
+	config_free(c2);
+	tu_dir_remove(&d);
+}
+END_TEST
+
 /* -n's warnings about a check that cannot work as meant. */
 START_TEST(test_verify_warnings)
 {
@@ -440,6 +468,7 @@ sender_suite(void)
 	tcase_add_test(tc, test_lookup_order);
 	tcase_add_test(tc, test_owner_in);
 	tcase_add_test(tc, test_verify_warnings);
+	tcase_add_test(tc, test_map_is_a_source);
 	tcase_add_test(tc, test_map_long_line);
 	suite_add_tcase(s, tc);
 	return s;
