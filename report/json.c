@@ -248,6 +248,11 @@ worth(FILE *fp, const struct tally *t, const struct view *v)
 	fputs("\"auth_clients\": ", fp);
 	ok &= table(fp, t->top[TOP_AUTH_CLIENTS], v->top_rows, v->guesses);
 	fputs(",\n  ", fp);
+	num(fp, "sender_not_owned", reason_total(t, v, "sender_not_owned"),
+	    false);
+	fputs("\"sender_logins\": ", fp);
+	ok &= table(fp, t->top[TOP_SENDER_LOGINS], v->top_rows, v->guesses);
+	fputs(",\n  ", fp);
 	num(fp, "limit_exceeded", e == (size_t)-1 ? 0 : t->by_event[e], false);
 	fputs("\"limit_clients\": ", fp);
 	ok &= table(fp, t->top[TOP_LIMIT_CLIENTS], v->top_rows, 1);

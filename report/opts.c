@@ -18,7 +18,7 @@ static const struct opts_row rows[] = {
 	{ 'n', "rows", "show that many rows in each top table (default: 10)" },
 	{ 'g', "times", "list under \"worth a look\" every login or client "
 	    "refused that many times or more for want of TLS or "
-	    "authentication (default: 5)" },
+	    "authentication, or for senders it does not own (default: 5)" },
 	{ 'c', "keys", "hold at most that many keys in each top table "
 	    "(default: 10000)" },
 	{ 't', "ident", "read the lines of this syslog tag (default: "

@@ -164,6 +164,8 @@ decision(struct tally *t, const struct logline *l, time_t when)
 		ok &= add(t, TOP_TLS_LOGINS, l->auth);
 	else if (is(l->reason, "auth_required"))
 		ok &= add(t, TOP_AUTH_CLIENTS, l->client);
+	else if (is(l->reason, "sender_not_owned"))
+		ok &= add(t, TOP_SENDER_LOGINS, l->auth);
 	return ok;
 }
 

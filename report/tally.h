@@ -45,6 +45,7 @@ enum tally_top {
 	TOP_TLS_LOGINS,		/* reason=tls_required with a login, by login */
 	TOP_AUTH_CLIENTS,	/* reason=auth_required, by client */
 	TOP_LIMIT_CLIENTS,	/* event=limit_exceeded, by client */
+	TOP_SENDER_LOGINS,	/* reason=sender_not_owned, by login */
 	TOP_N
 };
 

@@ -240,6 +240,12 @@ worth(FILE *fp, const struct tally *t, const struct view *v)
 	    "authentication:\n", v->guesses);
 	if (!top_rows(fp, t->top[TOP_AUTH_CLIENTS], v->top_rows, v->guesses))
 		return false;
+	row(fp, "sender_not_owned refusals",
+	    reason_total(t, v, "sender_not_owned"));
+	fprintf(fp, "    logins refused %" PRIu64 " times or more for senders "
+	    "they do not own (a stolen password?):\n", v->guesses);
+	if (!top_rows(fp, t->top[TOP_SENDER_LOGINS], v->top_rows, v->guesses))
+		return false;
 	e = names_find(&t->events, "limit_exceeded");
 	row(fp, "limit trips (event=limit_exceeded)",
 	    e == (size_t)-1 ? 0 : t->by_event[e]);
