@@ -1,6 +1,7 @@
 /*
- * confmap - sender_login_maps: the owner map, read from the sources that
- * Postfix's smtpd_sender_login_maps can name. See confparse.h.
+ * confmap - maps read as Postfix reads its lookup tables' sources, for
+ * sender_login_maps (the owner map: Postfix's smtpd_sender_login_maps)
+ * and limit_overrides. See confparse.h.
  *
  * The value is a list of sources, separated as a list's entries are:
  *   /file          a map's source text, as postmap reads it: "KEY OWNERS"
@@ -10,10 +11,12 @@
  *                  texthash:, lmdb:, cdb:, btree:, dbm:
  *   postfix:NAME   the maps a Postfix parameter names (postconf -hx), e.g.
  *                  postfix:smtpd_sender_login_maps, each read as above
- * A key is "user@domain", "user" or "@domain"; owners are logins
- * separated by commas and/or white space. A key twice in one file is an
- * error (Postfix would warn and use the first); across sources the
- * first source that has a key decides, as Postfix's lookups do.
+ * A key twice in one file is an error (Postfix would warn and use the
+ * first); across sources the first source that has a key decides, as
+ * Postfix's lookups do. Each map's own add() checks and keeps an entry.
+ *
+ * sender_login_maps: a key is "user@domain", "user" or "@domain"; owners
+ * are logins separated by commas and/or white space.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +28,9 @@
 
 static void source_entry(struct parser *ps, const char *s, const char *file,
     unsigned line, unsigned depth);
+
+/* The map being read: ps->map (a load reads one value at a time). */
+#define MAP(ps)	((const struct conf_map *)(ps)->map)
 
 /* True when s (n bytes) holds a control byte. */
 static bool
@@ -38,10 +44,10 @@ has_control(const char *s, size_t n)
 	return false;
 }
 
-/* Checks and adds one entry: key, and owners (a string of its own). An
- * error is at file:line. */
+/* Checks and adds one owner map entry: key, and owners (a string of its
+ * own). An error is at file:line. */
 static void
-add_entry(struct parser *ps, const char *key, size_t klen, char *owners,
+add_owners(struct parser *ps, const char *key, size_t klen, char *owners,
     const char *file, unsigned line)
 {
 	char shown[SHOWN_MAX], *k;
@@ -114,9 +120,9 @@ take_line(struct parser *ps, char *text, unsigned line, void *arg)
 		low[klen] = '\0';
 		if ((seen = strmap_find(&mf->seen, low, klen)) != NULL) {
 			memcpy(&first, seen, sizeof(first));	/* unaligned */
-			conf_error_at(ps, mf->path, line, WHAT ": duplicate key "
+			conf_error_at(ps, mf->path, line, "%s: duplicate key "
 			    "\"%s\" (first at line %u; Postfix would use the "
-			    "first): remove one", escape_show(shown,
+			    "first): remove one", MAP(ps)->what, escape_show(shown,
 			    sizeof(shown), low), first);
 			return;
 		}
@@ -126,7 +132,7 @@ take_line(struct parser *ps, char *text, unsigned line, void *arg)
 			return;
 		}
 	}
-	add_entry(ps, key, klen, owners, mf->path, line);
+	MAP(ps)->add(ps, key, klen, owners, mf->path, line);
 }
 
 static void
@@ -164,7 +170,7 @@ table_entries(struct parser *ps, char *out, const char *file,
 			*eol++ = '\0';
 		klen = strcspn(s, " \t");
 		owners = s + klen + strspn(s + klen, " \t");
-		add_entry(ps, s, klen, owners, file, line);
+		MAP(ps)->add(ps, s, klen, owners, file, line);
 	}
 }
 
@@ -184,10 +190,10 @@ source_entry(struct parser *ps, const char *s, const char *file,
 		return;
 	}
 	if (!is_table) {
-		conf_error_at(ps, file, line, WHAT ": \"%s\" is not a map: "
+		conf_error_at(ps, file, line, "%s: \"%s\" is not a map: "
 		    "write /path/to/file, type:table (e.g. hash:/etc/postfix/"
-		    "sender_login) or postfix:smtpd_sender_login_maps",
-		    escape_show(shown, sizeof(shown), s));
+		    "%s) or postfix:NAME", MAP(ps)->what, escape_show(shown,
+		    sizeof(shown), s), MAP(ps)->example);
 		return;
 	}
 	if ((out = conf_ask_postfix(ps, s, tlen, file, line, depth + 1,
@@ -218,9 +224,22 @@ map_source(struct parser *ps, const char *entry, const char *file,
 }
 
 void
+conf_each_map_entry(struct parser *ps, const char *value, const char *file,
+    unsigned line, const struct conf_map *map)
+{
+	ps->map = map;
+	conf_each_word(ps, value, file, line, map_source);
+	ps->map = NULL;
+}
+
+void
 conf_set_login_maps(struct parser *ps, size_t k, const char *value,
     const char *file, unsigned line)
 {
+	static const struct conf_map owners = {
+		WHAT, "sender_login", add_owners
+	};
+
 	(void)k;
-	conf_each_word(ps, value, file, line, map_source);
+	conf_each_map_entry(ps, value, file, line, &owners);
 }

@@ -55,6 +55,7 @@ struct parser {
 					 * error is about; 0: its own line */
 	bool		no_lists;	/* conf_load_as(): read no list file */
 	conf_open_fn	*open_list;	/* NULL: conf_open_file() */
+	const void	*map;		/* the struct conf_map being read */
 	void		*open_arg;
 };
 
@@ -90,7 +91,17 @@ void	conf_each_entry(struct parser *ps, const char *value, const char *file,
  * table read (a map's sources: confmap.c). */
 void	conf_each_word(struct parser *ps, const char *value, const char *file,
 	    unsigned line, conf_entry_fn *each);
-/* confmap.c: sender_login_maps' setter. */
+/* confmap.c: maps (KEY VALUE sources, as Postfix's tables); each
+ * entry's key (klen bytes) and value go to add(), which checks it. */
+struct conf_map {
+	const char	*what;		/* the setting, for errors */
+	const char	*example;	/* a hash: table's name, for errors */
+	void		(*add)(struct parser *, const char *key, size_t klen,
+			    char *value, const char *file, unsigned line);
+};
+void	conf_each_map_entry(struct parser *ps, const char *value,
+	    const char *file, unsigned line, const struct conf_map *map);
+/* sender_login_maps' setter. */
 void	conf_set_login_maps(struct parser *ps, size_t k, const char *value,
 	    const char *file, unsigned line);
 /* What a list and a map share (conflist.c): */

@@ -879,7 +879,7 @@ static const struct bad_case bad_cases[] = {
 	    { { NULL, NULL } },
 	    F ":1: sender_login_maps: \"owners\" is not a map: write "
 	    "/path/to/file, type:table (e.g. hash:/etc/postfix/sender_login) "
-	    "or postfix:smtpd_sender_login_maps\n"
+	    "or postfix:NAME\n"
 	    F ":1: cannot read map file \"@DIR@/none\": No such file or "
 	    "directory\n"
 	    F ":2: lookup table \"regexp:/etc/postfix/senders\" cannot be "
