@@ -32,6 +32,7 @@ config_free(struct config *c)
 	free(c->sources);
 	free(c->postfix_dir);
 	policy_free(c->policy);
+	ratelimit_rules_free(&c->rate);
 	free(c->milter_socket);
 	free(c->syslog_ident);
 	free(c->user);

@@ -13,6 +13,7 @@
 #include <stdbool.h>
 
 #include "policy.h"
+#include "ratelimit.h"
 
 struct config {
 	struct policy	*policy;	/* all that policy_eval() reads */
@@ -27,6 +28,8 @@ struct config {
 	char		*pid_file;	/* "" = none */
 	char		*socket_group;	/* "" = the user's group */
 	unsigned	socket_mode;
+	struct rate_rules rate;		/* *_limits, ratelimit_*, ... */
+	unsigned	rate_max_keys;	/* ratelimit_max_keys (embedded) */
 	/* Per key, in conf_keys() order: the value as the file wrote it
 	 * (a '\n' for each line break), NULL when the file did not set it
 	 * (-n prints these). */

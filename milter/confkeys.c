@@ -17,8 +17,7 @@
 #include "confparse.h"
 
 static conf_setter set_domains, set_networks, set_smtp_ports, set_sub_ports,
-    set_socket, set_ident, set_login_domains, set_login_domain,
-    set_delimiters;
+    set_socket, set_ident;
 
 static const char *const bool_words[] = { "no", "yes", NULL };
 static const char *const facility_words[] = {
@@ -33,8 +32,13 @@ static const int facility_values[] = {
 /* An enum setting is written through an int (set_enum()). */
 _Static_assert(sizeof(enum policy_mode) == sizeof(int) &&
     sizeof(enum unknown_listener) == sizeof(int) &&
-    sizeof(enum sender_check) == sizeof(int),
+    sizeof(enum sender_check) == sizeof(int) &&
+    sizeof(enum rate_action) == sizeof(int) &&
+    sizeof(enum rate_down) == sizeof(int),
     "an enum setting is stored through an int");
+
+static const int timeout_bounds[] = { 1, 10000 };
+static const int max_keys_bounds[] = { 64, 100000000 };
 
 #define C(field)	IN_CONFIG, offsetof(struct config, field)
 #define P(field)	IN_POLICY, offsetof(struct policy, field)
@@ -87,16 +91,71 @@ const struct conf_row conf_rows[] = {
 	    "sender_login_domain)" }, NULL, P(sender.self), NULL, NULL },
 	{ { "sender_login_domain", CONF_WORD, "", NULL, false,
 	    "the domain of a login or a sender address without one (as "
-	    "Postfix's myorigin)" }, set_login_domain, P(sender.domain), NULL,
+	    "Postfix's myorigin)" }, conf_set_login_domain, P(sender.domain), NULL,
 	    NULL },
 	{ { "sender_login_local_domains", CONF_LIST, "", NULL, false,
 	    "the domains where a map key may be a bare user (Postfix: "
-	    "$myorigin and $mydestination)" }, set_login_domains, NONE, NULL,
+	    "$myorigin and $mydestination)" }, conf_set_login_domains, NONE, NULL,
 	    NULL },
 	{ { "recipient_delimiter", CONF_WORD, "", NULL, false,
 	    "the characters that start an address extension (user+ext), as "
-	    "Postfix's recipient_delimiter" }, set_delimiters,
+	    "Postfix's recipient_delimiter" }, conf_set_delimiters,
 	    P(sender.delimiters), NULL, NULL },
+	/* Rate limits (ratelimit.h): a list of windows per key kind. */
+#define LIMITS(name, field, what)					\
+	{ { name, CONF_LIST, "", NULL, false, what }, conf_set_limits,	\
+	    C(rate.field), NULL, NULL }
+	LIMITS("login_limits", rcpt[RATE_LOGIN], "accepted recipients per "
+	    "SASL login, as windows COUNT/PERIOD (e.g. 100/1m, 1000/1h, "
+	    "5000/1d)"),
+	LIMITS("client_limits", rcpt[RATE_CLIENT], "accepted recipients per "
+	    "client address, as windows COUNT/PERIOD"),
+	LIMITS("network_limits", rcpt[RATE_NETWORK], "accepted recipients per "
+	    "client network (IPv4 /24, IPv6 /64), as windows COUNT/PERIOD"),
+	LIMITS("mynetworks_limits", rcpt[RATE_MYNETWORKS], "accepted "
+	    "recipients per my_networks client without a login, as windows "
+	    "COUNT/PERIOD"),
+	LIMITS("login_message_limits", msg[RATE_LOGIN], "accepted messages "
+	    "per SASL login, as windows COUNT/PERIOD"),
+	LIMITS("client_message_limits", msg[RATE_CLIENT], "accepted messages "
+	    "per client address, as windows COUNT/PERIOD"),
+	LIMITS("network_message_limits", msg[RATE_NETWORK], "accepted "
+	    "messages per client network, as windows COUNT/PERIOD"),
+	LIMITS("mynetworks_message_limits", msg[RATE_MYNETWORKS], "accepted "
+	    "messages per my_networks client without a login, as windows "
+	    "COUNT/PERIOD"),
+#undef LIMITS
+	{ { "limit_overrides", CONF_LIST, "", NULL, false,
+	    "login_limits of some logins or login domains instead: map files "
+	    "or tables of \"alice@example.org 5000/1d\" or \"@example.org "
+	    "off\" lines" }, conf_set_overrides, NONE, NULL, NULL },
+	{ { "limit_exempt", CONF_LIST, "postmaster null_sender", NULL, false,
+	    "what no limit counts: recipients postmaster@any domain, mail "
+	    "from the null sender" }, conf_set_exempt, NONE, NULL, NULL },
+	{ { "ratelimit_action", CONF_ENUM, "tempfail", rate_action_words,
+	    false, "when a limit is full: tempfail (451 4.7.1) or hold (the "
+	    "message goes to Postfix's hold queue)" }, NULL, C(rate.action),
+	    NULL, NULL },
+	{ { "ratelimit_store", CONF_WORD, "embedded", NULL, true,
+	    "where counts live: embedded (this daemon's memory) or "
+	    "redis:unix:/PATH or redis:HOST:PORT (shared by a fleet)" },
+	    conf_set_store, C(rate.store), NULL, NULL },
+	{ { "ratelimit_store_down", CONF_ENUM, "local", rate_down_words,
+	    false, "when Redis is down or slow: local (embedded counts at the "
+	    "same limits), tempfail or accept" }, NULL, C(rate.down), NULL,
+	    NULL },
+	{ { "ratelimit_store_timeout", CONF_UINT, "200", NULL, true,
+	    "the longest wait for Redis, in milliseconds (1 to 10000)" },
+	    NULL, C(rate.timeout_ms), timeout_bounds, NULL },
+	{ { "ratelimit_max_keys", CONF_UINT, "1000000", NULL, true,
+	    "the most key windows the embedded store holds (then the one "
+	    "nearest to empty goes)" }, NULL, C(rate_max_keys),
+	    max_keys_bounds, NULL },
+	{ { "alert_command", CONF_PATH, "", NULL, false,
+	    "a program run (no shell) at each limit trip, at most one run "
+	    "every 10 s, with RW_KEY, RW_WINDOW, RW_USED, RW_ACTION, "
+	    "RW_LISTENER, RW_CLIENT in its environment" }, NULL,
+	    C(rate.alert_command), NULL, NULL },
 	{ { "mode", CONF_ENUM, "enforce", policy_mode_words, false,
 	    "enforce refuses; monitor decides and logs decision=would_reject "
 	    "but refuses nothing" },
@@ -167,9 +226,8 @@ field(struct parser *ps, size_t k)
 	return base + conf_rows[k].off;
 }
 
-/* Stores a copy of value in row k's string field. */
-static void
-set_string(struct parser *ps, size_t k, const char *value)
+void
+conf_set_string(struct parser *ps, size_t k, const char *value)
 {
 	char **out = field(ps, k);
 
@@ -195,26 +253,6 @@ set_domains(struct parser *ps, size_t k, const char *value, const char *file,
 {
 	(void)k;
 	conf_each_entry(ps, value, file, line, add_domain);
-}
-
-static void
-add_login_domain(struct parser *ps, const char *entry, const char *file,
-    unsigned line)
-{
-	char err[CONF_ERR_MAX];
-
-	if (!domset_add(ps->c->policy->sender.local_domains, entry, err,
-	    sizeof(err)))
-		conf_error_at(ps, file, line, "sender_login_local_domains: %s",
-		    err);
-}
-
-static void
-set_login_domains(struct parser *ps, size_t k, const char *value,
-    const char *file, unsigned line)
-{
-	(void)k;
-	conf_each_entry(ps, value, file, line, add_login_domain);
 }
 
 /* The prefix length of a network that is wider than /8 (IPv4) or /16
@@ -472,7 +510,7 @@ set_path(struct parser *ps, size_t k, const char *value, const char *file,
 		    escape_show(shown, sizeof(shown), value));
 		return;
 	}
-	set_string(ps, k, value);
+	conf_set_string(ps, k, value);
 }
 
 static void
@@ -488,7 +526,7 @@ set_dir(struct parser *ps, size_t k, const char *value, const char *file,
 		    escape_show(shown, sizeof(shown), value));
 		return;
 	}
-	set_string(ps, k, value);
+	conf_set_string(ps, k, value);
 }
 
 /* A user or group name as useradd(8) accepts it; "" means none. */
@@ -520,7 +558,29 @@ set_account(struct parser *ps, size_t k, const char *value, const char *file,
 		    escape_show(shown, sizeof(shown), value));
 		return;
 	}
-	set_string(ps, k, value);
+	conf_set_string(ps, k, value);
+}
+
+/* A whole number within the row's bounds (values: { min, max }). */
+static void
+set_uint(struct parser *ps, size_t k, const char *value, const char *file,
+    unsigned line)
+{
+	const int *b = conf_rows[k].values;
+	unsigned long v = 0;
+	const char *s;
+	char shown[SHOWN_MAX];
+
+	for (s = value; *s >= '0' && *s <= '9' && v <= (unsigned long)b[1]; s++)
+		v = v * 10 + (unsigned long)(*s - '0');
+	if (s == value || *s != '\0' || v < (unsigned long)b[0] ||
+	    v > (unsigned long)b[1]) {
+		conf_error_at(ps, file, line, "%s must be a whole number from "
+		    "%d to %d, not \"%s\"", conf_rows[k].pub.name, b[0], b[1],
+		    escape_show(shown, sizeof(shown), value));
+		return;
+	}
+	*(unsigned *)field(ps, k) = (unsigned)v;
 }
 
 /* A unix socket's mode: no access for others, who are not the MTA. */
@@ -546,47 +606,6 @@ set_mode(struct parser *ps, size_t k, const char *value, const char *file,
 
 /* --- keys with rules of their own -------------------------------------- */
 
-/* A domain, normalised as a sender's is, or "". */
-static void
-set_login_domain(struct parser *ps, size_t k, const char *value,
-    const char *file, unsigned line)
-{
-	char domain[ADDR_DOMAIN_MAX + 1], shown[SHOWN_MAX];
-	const char *why;
-
-	if (*value != '\0' && (value[0] == '.' || value[0] == '[' ||
-	    (why = addr_domain_normalize(value, strlen(value), domain)) !=
-	    NULL)) {
-		conf_error_at(ps, file, line, "sender_login_domain \"%s\" is "
-		    "not a domain name", escape_show(shown, sizeof(shown),
-		    value));
-		return;
-	}
-	set_string(ps, k, *value != '\0' ? domain : "");
-}
-
-/* Postfix's recipient_delimiter: a few printable bytes, none a letter or
- * a digit, or "". */
-static void
-set_delimiters(struct parser *ps, size_t k, const char *value,
-    const char *file, unsigned line)
-{
-	const char *s;
-
-	for (s = value; *s != '\0'; s++)
-		if (*s <= ' ' || *s >= 0x7f || *s == '@' ||
-		    (*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'z') ||
-		    (*s >= 'A' && *s <= 'Z'))
-			break;
-	if (*s != '\0' || s - value > 16) {
-		conf_error_at(ps, file, line, "recipient_delimiter must be at "
-		    "most 16 printable characters, no letter, digit, '@' or "
-		    "space (e.g. +)");
-		return;
-	}
-	set_string(ps, k, value);
-}
-
 static void
 set_ident(struct parser *ps, size_t k, const char *value, const char *file,
     unsigned line)
@@ -605,7 +624,7 @@ set_ident(struct parser *ps, size_t k, const char *value, const char *file,
 		    "bytes");
 		return;
 	}
-	set_string(ps, k, value);
+	conf_set_string(ps, k, value);
 }
 
 const char *
@@ -663,7 +682,7 @@ set_socket(struct parser *ps, size_t k, const char *value, const char *file,
 		    "with inet:, inet6: or unix:", shown);
 		return;
 	}
-	set_string(ps, k, value);
+	conf_set_string(ps, k, value);
 }
 
 void
@@ -674,6 +693,7 @@ conf_apply(struct parser *ps, size_t k, const char *value, const char *file,
 		[CONF_BOOL] = set_bool, [CONF_ENUM] = set_enum,
 		[CONF_MODE] = set_mode, [CONF_PATH] = set_path,
 		[CONF_ACCOUNT] = set_account, [CONF_DIR] = set_dir,
+		[CONF_UINT] = set_uint,
 	};
 	conf_setter *set = conf_rows[k].set != NULL ? conf_rows[k].set :
 	    by_type[conf_rows[k].pub.type];
@@ -711,6 +731,7 @@ conf_copy(const struct config *from, struct config *to, size_t k)
 		*(int *)dst = *(const int *)src;
 		break;
 	case CONF_MODE:
+	case CONF_UINT:
 		*(unsigned *)dst = *(const unsigned *)src;
 		break;
 	case CONF_LIST:
@@ -754,6 +775,9 @@ conf_format(const struct config *c, size_t k, char *buf, size_t len)
 		break;
 	case CONF_MODE:
 		snprintf(buf, len, "%04o", *(const unsigned *)f);
+		break;
+	case CONF_UINT:
+		snprintf(buf, len, "%u", *(const unsigned *)f);
 		break;
 	case CONF_LIST:
 		snprintf(buf, len, "%s", c->text[k] != NULL ? c->text[k] :

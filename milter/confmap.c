@@ -14,9 +14,6 @@
  * A key twice in one file is an error (Postfix would warn and use the
  * first); across sources the first source that has a key decides, as
  * Postfix's lookups do. Each map's own add() checks and keeps an entry.
- *
- * sender_login_maps: a key is "user@domain", "user" or "@domain"; owners
- * are logins separated by commas and/or white space.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -24,73 +21,11 @@
 #include "confparse.h"
 #include "sender.h"
 
-#define WHAT	"sender_login_maps"
-
 static void source_entry(struct parser *ps, const char *s, const char *file,
     unsigned line, unsigned depth);
 
 /* The map being read: ps->map (a load reads one value at a time). */
 #define MAP(ps)	((const struct conf_map *)(ps)->map)
-
-/* True when s (n bytes) holds a control byte. */
-static bool
-has_control(const char *s, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if ((unsigned char)s[i] < ' ' || s[i] == 0x7f)
-			return true;
-	return false;
-}
-
-/* Checks and adds one owner map entry: key, and owners (a string of its
- * own). An error is at file:line. */
-static void
-add_owners(struct parser *ps, const char *key, size_t klen, char *owners,
-    const char *file, unsigned line)
-{
-	char shown[SHOWN_MAX], *k;
-	const char *why = NULL;
-	size_t i;
-
-	for (i = 0; owners[i] != '\0'; i++)
-		if (owners[i] == '\t' || owners[i] == '\n' || owners[i] == '\r')
-			owners[i] = ' ';	/* continuation lines */
-	if (klen == 0)
-		why = "an empty key";
-	else if (klen >= SENDER_KEY_MAX)
-		why = "a key longer than an address (256 bytes)";
-	else if (has_control(key, klen) || memchr(key, ' ', klen) != NULL)
-		why = "a key with a space or a control byte";
-	else if (klen == 1 && key[0] == '@')
-		why = "\"@\" with no domain";
-	else if (owners[strspn(owners, ", ")] == '\0')
-		why = "no owner";
-	else if (has_control(owners, strlen(owners)))
-		why = "an owner with a control byte";
-	if (why != NULL) {
-		if ((k = strndup(key, klen < 256 ? klen : 256)) == NULL) {
-			ps->oom = true;
-			return;
-		}
-		conf_error_at(ps, file, line, WHAT ": \"%s\": %s", escape_show(
-		    shown, sizeof(shown), k), why);
-		free(k);
-		return;
-	}
-	switch (sender_map_add(&ps->c->policy->sender, key, klen, owners)) {
-	case STRMAP_ADDED:
-	case STRMAP_DUPLICATE:		/* an earlier source has it */
-		break;
-	case STRMAP_TOOBIG:
-		conf_error_at(ps, file, line, WHAT ": over 4 GB of entries");
-		break;
-	case STRMAP_NOMEM:
-		ps->oom = true;
-		break;
-	}
-}
 
 /* One source file being read: its path and the keys seen in it, each
  * with its line. */
@@ -230,16 +165,4 @@ conf_each_map_entry(struct parser *ps, const char *value, const char *file,
 	ps->map = map;
 	conf_each_word(ps, value, file, line, map_source);
 	ps->map = NULL;
-}
-
-void
-conf_set_login_maps(struct parser *ps, size_t k, const char *value,
-    const char *file, unsigned line)
-{
-	static const struct conf_map owners = {
-		WHAT, "sender_login", add_owners
-	};
-
-	(void)k;
-	conf_each_map_entry(ps, value, file, line, &owners);
 }

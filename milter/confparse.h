@@ -101,8 +101,23 @@ struct conf_map {
 };
 void	conf_each_map_entry(struct parser *ps, const char *value,
 	    const char *file, unsigned line, const struct conf_map *map);
-/* sender_login_maps' setter. */
+/* confrate.c: the rate limit settings. */
+void	conf_set_limits(struct parser *ps, size_t k, const char *value,
+	    const char *file, unsigned line);
+void	conf_set_overrides(struct parser *ps, size_t k, const char *value,
+	    const char *file, unsigned line);
+void	conf_set_store(struct parser *ps, size_t k, const char *value,
+	    const char *file, unsigned line);
+void	conf_set_exempt(struct parser *ps, size_t k, const char *value,
+	    const char *file, unsigned line);
+/* confsender.c: the sender check's settings. */
 void	conf_set_login_maps(struct parser *ps, size_t k, const char *value,
+	    const char *file, unsigned line);
+void	conf_set_login_domains(struct parser *ps, size_t k, const char *value,
+	    const char *file, unsigned line);
+void	conf_set_login_domain(struct parser *ps, size_t k, const char *value,
+	    const char *file, unsigned line);
+void	conf_set_delimiters(struct parser *ps, size_t k, const char *value,
 	    const char *file, unsigned line);
 /* What a list and a map share (conflist.c): */
 extern const char conf_seps[];		/* between entries */
@@ -147,6 +162,8 @@ struct conf_row {
 extern const struct conf_row conf_rows[];
 extern const size_t conf_nrows;
 int	conf_key_index(const char *name);
+/* Stores a copy of value in row k's string field. */
+void	conf_set_string(struct parser *ps, size_t k, const char *value);
 void	conf_apply(struct parser *ps, size_t k, const char *value,
 	    const char *file, unsigned line);
 bool	conf_is_account_name(const char *s);

@@ -77,6 +77,7 @@ struct conn {
 	bool		name_cut;	/* shown in the log, matched by nothing */
 	/* The transaction, set at MAIL FROM. */
 	bool		in_mail;
+	struct rate_txn	*rate;		/* NULL until a rate limit counts */
 	bool		txn_made;	/* txn holds this transaction's part */
 	size_t		txn_len;
 	/* The text buffers, last: conn_get() zeroes everything above
@@ -102,6 +103,9 @@ struct conn {
  * end well is a callback already running; glue_drain() waits for those.
  */
 static atomic_ulong sessions;	/* state created .. close */
+/* The rate limit stores: the daemon's, not a configuration's, so that
+ * counts survive reloads. */
+static struct rate_stores stores;
 static atomic_uint running;	/* callbacks that answer, in progress */
 
 /* Copies src into dst (MACRO_MAX bytes); true when it did not fit. */
@@ -140,7 +144,9 @@ rw_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 
 	(void)f2;
 	(void)f3;
-	*pf0 = f0 & SMFIF_SETSYMLIST;
+	/* SMFIF_QUARANTINE: ratelimit_action = hold (Postfix's hold queue);
+	 * an action flag, no event and no round trip. */
+	*pf0 = f0 & (SMFIF_SETSYMLIST | SMFIF_QUARANTINE);
 	*pf2 = 0;
 	*pf3 = 0;
 	if (*pf0 & SMFIF_SETSYMLIST) {
@@ -391,9 +397,43 @@ on_envfrom(SMFICTX *ctx, char **argv)
 	(void)copy_cut(c->from, argv[0] != NULL ? argv[0] : "");
 	c->in_mail = true;
 	c->txn_made = false;
+	if (c->rate != NULL)
+		ratelimit_begin(&stores, c->rate);
 	request(c, &req, NULL);
 	policy_eval(snap_policy(c->snap), &req, &v);
 	return answer(ctx, c, snap_config(c->snap), &v, NULL);
+}
+
+/* A recipient the policy accepted, against the rate limits. */
+static void
+count_rcpt(struct conn *c, const struct config *cf,
+    const struct policy_request *req, struct verdict *v)
+{
+	const struct policy *p = cf->policy;
+	struct rate_session s;
+
+	if (c->rate == NULL && (c->rate = calloc(1, sizeof(*c->rate))) == NULL) {
+		log_msg(LOG_ERR, "out of memory for a rate limit: answering 451");
+		v->decision = DECISION_TEMPFAIL;
+		v->reason = REASON_INTERNAL_ERROR;
+		v->code = "451";
+		v->xcode = "4.3.0";
+		snprintf(v->text, sizeof(v->text), "Temporary failure in rate "
+		    "limiting, try again later");
+		return;
+	}
+	memset(&s, 0, sizeof(s));
+	s.login = c->auth;
+	s.sender = c->from;
+	s.client = req->client;
+	s.in_my_networks = req->client != NULL &&
+	    netset_contains(p->my_networks, req->client);
+	s.listener = policy_listener_name(v->listener);
+	s.client_text = client_text(c);
+	s.delimiters = p->sender.delimiters;
+	s.mode = p->mode;
+	s.policy = cf->digest_short;
+	ratelimit_rcpt(&cf->rate, &stores, c->rate, &s, req->rcpt, v);
 }
 
 static sfsistat
@@ -410,6 +450,9 @@ on_envrcpt(SMFICTX *ctx, char **argv)
 		return internal_error(ctx, "RCPT TO", "no policy loaded");
 	request(c, &req, argv[0] != NULL ? argv[0] : "");
 	policy_eval(snap_policy(c->snap), &req, &v);
+	if (v.decision == DECISION_ACCEPT &&
+	    ratelimit_on(&snap_config(c->snap)->rate))
+		count_rcpt(c, snap_config(c->snap), &req, &v);
 	return answer(ctx, c, snap_config(c->snap), &v, req.rcpt);
 }
 
@@ -484,6 +527,20 @@ end_transaction(SMFICTX *ctx)
 static sfsistat
 rw_eom(SMFICTX *ctx)
 {
+	struct conn *c = smfi_getpriv(ctx);
+	char id[LOG_VALUE_MAX];
+
+	/* The MTA takes the message: its reservations are kept. */
+	if (c != NULL && c->rate != NULL && ratelimit_commit(c->rate)) {
+		escape_value(id, sizeof(id), smfi_getsymval(ctx, "i"));
+		if (smfi_quarantine(ctx, c->rate->hold_why) == MI_SUCCESS)
+			log_msg(LOG_NOTICE, "%s: held: %s", id,
+			    c->rate->hold_why);
+		else
+			log_msg(LOG_ERR, "%s: could not hold the message (%s): "
+			    "the MTA refused smfi_quarantine", id,
+			    c->rate->hold_why);
+	}
 	end_transaction(ctx);
 	return SMFIS_CONTINUE;
 }
@@ -491,6 +548,11 @@ rw_eom(SMFICTX *ctx)
 static sfsistat
 rw_abort(SMFICTX *ctx)
 {
+	struct conn *c = smfi_getpriv(ctx);
+
+	/* No message: what the transaction reserved is given back. */
+	if (c != NULL && c->rate != NULL)
+		ratelimit_abort(&stores, c->rate);
 	end_transaction(ctx);
 	return SMFIS_CONTINUE;
 }
@@ -502,6 +564,10 @@ rw_close(SMFICTX *ctx)
 
 	/* close may come with no state: connect failed or never came. */
 	if (c != NULL) {
+		if (c->rate != NULL) {
+			ratelimit_abort(&stores, c->rate);
+			free(c->rate);
+		}
 		snap_release(c->snap);
 		free(c);
 		(void)smfi_setpriv(ctx, NULL);
@@ -513,7 +579,7 @@ rw_close(SMFICTX *ctx)
 static struct smfiDesc filter = {
 	.xxfi_name = "relaywarden",
 	.xxfi_version = SMFI_VERSION,
-	.xxfi_flags = SMFIF_NONE,
+	.xxfi_flags = SMFIF_QUARANTINE,
 	.xxfi_connect = rw_connect,
 	.xxfi_envfrom = rw_envfrom,
 	.xxfi_envrcpt = rw_envrcpt,
@@ -540,6 +606,13 @@ glue_open(const char *conn, char *err, size_t errlen)
 		return false;
 	}
 	return true;
+}
+
+bool
+glue_limits(const struct config *c, char *err, size_t errlen)
+{
+	return ratelimit_stores_open(&c->rate, c->rate_max_keys, &stores, err,
+	    errlen);
 }
 
 int

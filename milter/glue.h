@@ -22,6 +22,11 @@
  */
 bool	glue_open(const char *conn, char *err, size_t errlen);
 
+/* Opens the rate limit stores that c names (once, at start: they
+ * outlive reloads); false with a message in err. */
+struct config;
+bool	glue_limits(const struct config *c, char *err, size_t errlen);
+
 /* Runs libmilter's main loop until SIGTERM/SIGINT/SIGHUP; returns 0 on a
  * clean stop. */
 int	glue_run(void);

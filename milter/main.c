@@ -296,6 +296,7 @@ run(struct config *c, bool foreground)
 	const char *unix_path = NULL;
 	char *unix_file = NULL, *pid_file = NULL;
 	bool pid_written = false;
+	char why[512];
 	int status, ready;
 
 	/* -f copies each line to stderr, except into systemd's journal,
@@ -303,6 +304,11 @@ run(struct config *c, bool foreground)
 	log_open(c->syslog_ident, c->syslog_facility,
 	    foreground && !daemon_stderr_is_journal());
 	if (!start_daemon(c, foreground, &unix_path, &pid_written, &ready)) {
+		config_free(c);
+		return EX_CONFIG;
+	}
+	if (!glue_limits(c, why, sizeof(why))) {
+		log_msg(LOG_ERR, "%s", why);
 		config_free(c);
 		return EX_CONFIG;
 	}
@@ -361,7 +367,7 @@ main(int argc, char *argv[])
 	if (o.mode == CHECK)
 		return check(c, o.all, as_root);
 	if (o.mode == QUERY) {
-		status = query_run(c->policy, o.argc, o.argv, stdout, stderr);
+		status = query_run(c, o.argc, o.argv, stdout, stderr);
 		config_free(c);
 		return status;
 	}

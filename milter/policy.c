@@ -372,6 +372,8 @@ policy_reason_name(enum reason r)
 	case REASON_TLS_REQUIRED:	return "tls_required";
 	case REASON_UNKNOWN_LISTENER:	return "unknown_listener";
 	case REASON_INTERNAL_ERROR:	return "internal_error";
+	case REASON_RATE_LIMIT:		return "rate_limit";
+	case REASON_LIMIT_STORE_DOWN:	return "limit_store_down";
 	}
 	return "internal_error";
 }
@@ -384,6 +386,9 @@ policy_decision_name(enum decision d)
 	case DECISION_REJECT:		return "reject";
 	case DECISION_TEMPFAIL:		return "tempfail";
 	case DECISION_WOULD_REJECT:	return "would_reject";
+	case DECISION_HOLD:		return "hold";
+	case DECISION_WOULD_TEMPFAIL:	return "would_tempfail";
+	case DECISION_WOULD_HOLD:	return "would_hold";
 	}
 	return "tempfail";
 }

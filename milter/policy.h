@@ -43,6 +43,9 @@ enum decision {
 	DECISION_REJECT,	/* 5xx */
 	DECISION_TEMPFAIL,	/* 4xx */
 	DECISION_WOULD_REJECT,	/* monitor mode: the MTA is told to go on */
+	DECISION_HOLD,		/* accepted, the message held (rate limit) */
+	DECISION_WOULD_TEMPFAIL,/* monitor mode: a rate limit tempfail */
+	DECISION_WOULD_HOLD,	/* monitor mode: a rate limit hold */
 };
 
 /* Stable reason keys; policy_reason_name() gives the log word. */
@@ -65,6 +68,8 @@ enum reason {
 	REASON_TLS_REQUIRED,	/* reject: submission listener, no TLS */
 	REASON_UNKNOWN_LISTENER,/* tempfail: unknown_listener = tempfail */
 	REASON_INTERNAL_ERROR,	/* tempfail: the milter could not decide */
+	REASON_RATE_LIMIT,	/* tempfail or hold: a rate limit is full */
+	REASON_LIMIT_STORE_DOWN,/* tempfail: the rate limit store is down */
 };
 
 /* One listener entry: a port number, or a {daemon_name} value. */

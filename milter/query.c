@@ -55,8 +55,9 @@ take(struct facts *f, char *word, FILE *err)
 static void
 print_verdict(FILE *out, const struct verdict *v)
 {
-	if (v->decision == DECISION_ACCEPT)
-		fprintf(out, "accept reason=%s\n", policy_reason_name(v->reason));
+	if (v->code == NULL)
+		fprintf(out, "%s reason=%s\n", policy_decision_name(v->decision),
+		    policy_reason_name(v->reason));
 	else
 		fprintf(out, "%s %s %s %s reason=%s\n",
 		    policy_decision_name(v->decision), v->code, v->xcode,
@@ -117,9 +118,31 @@ explain_sender(const struct policy *p, const struct policy_request *req,
 
 /* Judges the facts: the MAIL FROM stage alone, or each recipient. With
  * the sender check on, the MAIL FROM stage always, explained. */
-static bool
-judge(const struct policy *p, const struct facts *f, FILE *out, FILE *err)
+/* The rate limits a recipient of the session counts against. */
+static void
+explain_limits(const struct config *c, const struct policy_request *req,
+    FILE *out)
 {
+	struct rate_session s;
+	char text[NETADDR_TEXT_MAX] = "";
+
+	memset(&s, 0, sizeof(s));
+	s.login = req->auth;
+	s.sender = req->from;
+	s.client = req->client;
+	s.in_my_networks = req->client != NULL &&
+	    netset_contains(c->policy->my_networks, req->client);
+	if (req->client != NULL)
+		netaddr_format(req->client, text, sizeof(text));
+	s.client_text = text;
+	s.delimiters = c->policy->sender.delimiters;
+	ratelimit_explain(&c->rate, &s, out);
+}
+
+static bool
+judge(const struct config *c, const struct facts *f, FILE *out, FILE *err)
+{
+	const struct policy *p = c->policy;
 	struct policy_request req;
 	struct netaddr client;
 	struct verdict v;
@@ -141,6 +164,8 @@ judge(const struct policy *p, const struct facts *f, FILE *out, FILE *err)
 	}
 	if (p->sender.check != SENDER_CHECK_OFF)
 		explain_sender(p, &req, out);
+	if (ratelimit_on(&c->rate))
+		explain_limits(c, &req, out);
 	if (f->nrcpt == 0 || p->sender.check != SENDER_CHECK_OFF) {
 		policy_eval(p, &req, &v);
 		print_verdict(out, &v);
@@ -154,7 +179,7 @@ judge(const struct policy *p, const struct facts *f, FILE *out, FILE *err)
 }
 
 int
-query_run(const struct policy *p, int argc, char *const argv[], FILE *out,
+query_run(const struct config *c, int argc, char *const argv[], FILE *out,
     FILE *err)
 {
 	struct facts f;
@@ -170,7 +195,7 @@ query_run(const struct policy *p, int argc, char *const argv[], FILE *out,
 	if (copies == NULL || f.rcpt == NULL)
 		fprintf(err, "relaywarden: -q: out of memory\n");
 	else if (read_facts(&f, argc, argv, copies, err) &&
-	    judge(p, &f, out, err))
+	    judge(c, &f, out, err))
 		status = 0;
 	for (n = 0; copies != NULL && n < argc; n++)
 		free(copies[n]);

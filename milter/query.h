@@ -6,6 +6,9 @@
  *   reject CODE XCODE TEXT reason=KEY
  *   tempfail CODE XCODE TEXT reason=KEY
  *   would_reject CODE XCODE TEXT reason=KEY     (mode = monitor)
+ * With the sender check on, its lookups and the MAIL FROM verdict come
+ * first; with rate limits, "limit KEY WINDOW recipients|messages" lines
+ * say what a recipient counts against (nothing is counted).
  *
  * Facts: port= name= client= auth= tls= from= rcpt= (rcpt repeats). Each
  * argument may hold several facts separated by white space; a value runs
@@ -16,10 +19,10 @@
 
 #include <stdio.h>
 
-#include "policy.h"
+#include "config.h"
 
 /* Returns an exit status: 0, or EX_USAGE after a message on err. */
-int	query_run(const struct policy *p, int argc, char *const argv[],
+int	query_run(const struct config *c, int argc, char *const argv[],
 	    FILE *out, FILE *err);
 
 #endif

@@ -1721,6 +1721,12 @@ START_TEST(test_keys)
 		"allow_wide_networks", "sender_login_check",
 		"sender_login_maps", "sender_login_self", "sender_login_domain",
 		"sender_login_local_domains", "recipient_delimiter",
+		"login_limits", "client_limits", "network_limits",
+		"mynetworks_limits", "login_message_limits",
+		"client_message_limits", "network_message_limits",
+		"mynetworks_message_limits", "limit_overrides", "limit_exempt",
+		"ratelimit_action", "ratelimit_store", "ratelimit_store_down",
+		"ratelimit_store_timeout", "ratelimit_max_keys", "alert_command",
 	};
 	const size_t nwant = sizeof(want) / sizeof(want[0]);
 	const struct conf_key *k = conf_keys();

@@ -520,7 +520,7 @@ START_TEST(readme_queries_are_true)
 		argc = words(line, argv, 32);
 		out = open_memstream(&got, &gotlen);
 		ck_assert(out != NULL);
-		ck_assert_int_eq(query_run(c->policy, argc, argv, out, stderr),
+		ck_assert_int_eq(query_run(c, argc, argv, out, stderr),
 		    0);
 		fclose(out);
 		ck_assert_msg(strcmp(got, want) == 0, "README.md's example%s"

@@ -182,7 +182,6 @@ START_TEST(test_query)
 {
 	const struct qcase *c = &cases[_i];
 	struct config *cf = tu_config(confs[c->conf]);
-	const struct policy *p = cf->policy;
 	char *out = NULL, *err = NULL, *argv[8];
 	size_t outlen = 0, errlen = 0;
 	FILE *fo, *fe;
@@ -196,7 +195,7 @@ START_TEST(test_query)
 	fo = open_memstream(&out, &outlen);
 	fe = open_memstream(&err, &errlen);
 	ck_assert(fo != NULL && fe != NULL);
-	status = query_run(p, argc, argv, fo, fe);
+	status = query_run(cf, argc, argv, fo, fe);
 	fclose(fo);
 	fclose(fe);
 
@@ -223,7 +222,6 @@ END_TEST
 START_TEST(test_many_rcpts)
 {
 	struct config *cf = tu_config(confs[Q_BASE]);
-	const struct policy *p = cf->policy;
 	char *arg, *out = NULL, *err = NULL, *argv[2];
 	size_t outlen = 0, errlen = 0, i, n = 1000, o = 0;
 	FILE *fo, *fe;
@@ -240,7 +238,7 @@ START_TEST(test_many_rcpts)
 	fo = open_memstream(&out, &outlen);
 	fe = open_memstream(&err, &errlen);
 	ck_assert(fo != NULL && fe != NULL);
-	status = query_run(p, 1, argv, fo, fe);
+	status = query_run(cf, 1, argv, fo, fe);
 	fclose(fo);
 	fclose(fe);
 	ck_assert_msg(status == 0, "1000 empty rcpts: status got %d, want 0; "

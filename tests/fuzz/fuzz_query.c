@@ -12,13 +12,14 @@
  */
 #include <sysexits.h>
 
+#include "config.h"
 #include "fuzz.h"
 #include "policy.h"
 #include "query.h"
 
 #define MAXARGS 16
 
-static struct policy *
+static struct config *
 shipped(void)
 {
 	static struct listener_entry l[] = {
@@ -26,7 +27,8 @@ shipped(void)
 		{ LISTENER_SUBMISSION, 465, NULL },
 		{ LISTENER_SUBMISSION, 587, NULL },
 	};
-	struct policy *p = policy_new();
+	struct config *c = config_new();
+	struct policy *p = c != NULL ? c->policy : NULL;
 
 	if (p == NULL || !domset_add(p->local_domains, "bluemind.loc", NULL, 0) ||
 	    !netset_add(p->my_networks, "127.0.0.0/8", NULL, 0) ||
@@ -35,7 +37,7 @@ shipped(void)
 		abort();
 	memcpy(p->listeners, l, sizeof(l));
 	p->nlisteners = 3;
-	return p;
+	return c;
 }
 
 /* Counts the rcpt= words as query.c splits them. */
@@ -63,7 +65,7 @@ count_rcpt(char *const argv[], int argc)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static struct policy *p;
+	static struct config *p;
 	char *text, *argv[MAXARGS], *outbuf = NULL, *errbuf = NULL, *line;
 	size_t outlen = 0, errlen = 0, lines = 0, nrcpt;
 	int argc = 0, status;

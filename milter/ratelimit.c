@@ -1,0 +1,463 @@
+/*
+ * ratelimit - rate limits per login and per client. See ratelimit.h.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <syslog.h>
+
+#include "addr.h"
+#include "alert.h"
+#include "escape.h"
+#include "log.h"
+#include "ratelimit.h"
+
+const char *const rate_action_words[] = { "tempfail", "hold", NULL };
+const char *const rate_down_words[] = {
+	"local", "tempfail", "accept", NULL
+};
+
+static const char *const kind_prefix[RATE_KINDS] = {
+	"login:", "client:", "network:", "mynetworks:"
+};
+
+bool
+ratelimit_on(const struct rate_rules *r)
+{
+	size_t k;
+
+	for (k = 0; k < RATE_KINDS; k++)
+		if (r->rcpt[k].n > 0 || r->msg[k].n > 0)
+			return true;
+	return r->overrides.tab.used > 0;
+}
+
+enum strmap_added
+ratelimit_override_add(struct rate_rules *r, const char *key,
+    const struct limits *l)
+{
+	return strmap_add(&r->overrides, key, strlen(key), l, sizeof(*l));
+}
+
+void
+ratelimit_rules_free(struct rate_rules *r)
+{
+	strmap_free(&r->overrides);
+	free(r->store);
+	free(r->alert_command);
+	r->store = r->alert_command = NULL;
+}
+
+/* A login as one user: lower case, and the local part cut at its
+ * extension (the first of delims, "+" when none are set). */
+static void
+fold_login(const char *login, const char *delims, char *out, size_t len)
+{
+	const char *at = strrchr(login, '@'), *d = *delims ? delims : "+";
+	size_t n = 0, i, cut;
+
+	cut = strcspn(login, d);
+	for (i = 0; login[i] != '\0' && n + 1 < len; i++) {
+		if (i >= cut && (at == NULL || login + i < at))
+			continue;	/* the extension */
+		out[n++] = login[i] >= 'A' && login[i] <= 'Z' ?
+		    (char)(login[i] - 'A' + 'a') : login[i];
+	}
+	out[n] = '\0';
+}
+
+/* "203.0.113.0/24" or "2001:db8::/64": the client's network. */
+static void
+network_text(const struct netaddr *a, char *out, size_t len)
+{
+	struct netaddr n = *a;
+	char text[NETADDR_TEXT_MAX];
+
+	if (n.family == AF_INET)
+		n.bytes[3] = 0;
+	else
+		memset(n.bytes + 8, 0, 8);
+	netaddr_format(&n, text, sizeof(text));
+	snprintf(out, len, "%s/%d", text, n.family == AF_INET ? 24 : 64);
+}
+
+/* The login's recipient windows: its override, its domain's, or the
+ * default (an override is copied into buf: strmap's payloads are not
+ * aligned). */
+static const struct limits *
+login_windows(const struct rate_rules *r, const char *folded,
+    struct limits *buf)
+{
+	const void *o = NULL;
+	const char *at = strrchr(folded, '@');
+
+	if (r->overrides.tab.used > 0 &&
+	    ((o = strmap_find(&r->overrides, folded, strlen(folded))) != NULL ||
+	    (at != NULL && (o = strmap_find(&r->overrides, at,
+	    strlen(at))) != NULL))) {
+		memcpy(buf, o, sizeof(*buf));
+		return buf;
+	}
+	return &r->rcpt[RATE_LOGIN];
+}
+
+/* Appends a cell per window of l for key. */
+static size_t
+add_cells(struct rate_cell *cells, size_t n, const char *key,
+    const struct limits *l)
+{
+	size_t i, len = strnlen(key, RATE_KEY_MAX - 1);
+
+	for (i = 0; i < l->n && n < RATE_CELLS_MAX; i++, n++) {
+		memcpy(cells[n].key, key, len);
+		cells[n].key[len] = '\0';
+		cells[n].w = l->w[i];
+		cells[n].cost = 1;
+	}
+	return n;
+}
+
+/* The session's keys, by kind ("" when the kind does not apply). */
+static void
+session_keys(const struct rate_session *s, char keys[RATE_KINDS][RATE_KEY_MAX])
+{
+	/* A login longer than this is counted by its first 283 bytes. */
+	char text[RATE_KEY_MAX - 16];
+	bool login = s->login != NULL && *s->login != '\0';
+	size_t k;
+
+	for (k = 0; k < RATE_KINDS; k++)
+		keys[k][0] = '\0';
+	if (login) {
+		fold_login(s->login, s->delimiters != NULL ? s->delimiters : "",
+		    text, sizeof(text));
+		snprintf(keys[RATE_LOGIN], RATE_KEY_MAX, "login:%s", text);
+	}
+	if (s->client == NULL)
+		return;
+	netaddr_format(s->client, text, sizeof(text));
+	snprintf(keys[RATE_CLIENT], RATE_KEY_MAX, "client:%s", text);
+	if (s->in_my_networks && !login)
+		snprintf(keys[RATE_MYNETWORKS], RATE_KEY_MAX, "mynetworks:%s",
+		    text);
+	network_text(s->client, text, sizeof(text));
+	snprintf(keys[RATE_NETWORK], RATE_KEY_MAX, "network:%s", text);
+}
+
+static void
+build(const struct rate_rules *r, const struct rate_session *s,
+    struct rate_txn *t)
+{
+	char keys[RATE_KINDS][RATE_KEY_MAX];
+	const struct limits *l;
+	struct limits buf;
+	size_t k;
+
+	session_keys(s, keys);
+	t->nrc = t->nmc = 0;
+	for (k = 0; k < RATE_KINDS; k++) {
+		if (keys[k][0] == '\0')
+			continue;
+		l = k == RATE_LOGIN ? login_windows(r, keys[k] + 6, &buf) :
+		    &r->rcpt[k];
+		t->nrc = add_cells(t->rc, t->nrc, keys[k], l);
+		t->nmc = add_cells(t->mc, t->nmc, keys[k], &r->msg[k]);
+	}
+	t->built = true;
+}
+
+void
+ratelimit_begin(const struct rate_stores *st, struct rate_txn *t)
+{
+	ratelimit_abort(st, t);
+	t->built = false;
+	t->hold = false;
+	t->hold_why[0] = '\0';
+}
+
+/* Who a key is, for a reply: "alice@x", "client 192.0.2.1", ... */
+static void
+who(const char *key, char *out, size_t len)
+{
+	const char *colon = strchr(key, ':');
+
+	if (strncmp(key, "login:", 6) == 0)
+		snprintf(out, len, "%s", key + 6);
+	else if (strncmp(key, "network:", 8) == 0)
+		snprintf(out, len, "network %s", colon + 1);
+	else
+		snprintf(out, len, "client %s", colon != NULL ? colon + 1 : key);
+}
+
+/* One event=limit_exceeded line for a trip, and the alert. */
+static void
+report_trip(const struct rate_rules *r, const struct rate_session *s,
+    const struct rate_cell *c, bool message, const struct rate_result *res)
+{
+	char key[LOG_VALUE_MAX], listener[LOG_VALUE_MAX], client[LOG_VALUE_MAX];
+	char w[32], used[16];
+	const char *action = rate_action_words[r->action];
+
+	escape_value(key, sizeof(key), c->key);
+	escape_value(listener, sizeof(listener), s->listener);
+	escape_value(client, sizeof(client), s->client_text);
+	limit_format(&c->w, w, sizeof(w));
+	snprintf(used, sizeof(used), "%u", res->used);
+	log_msg(LOG_WARNING, "NOQUEUE: event=limit_exceeded key=%s window=%s "
+	    "unit=%s used=%s action=%s%s listener=%s client=%s policy=%s", key,
+	    w, message ? "messages" : "recipients", used,
+	    s->mode == MODE_MONITOR ? "would_" : "", action, listener, client,
+	    s->policy != NULL ? s->policy : "-");
+	if (strncmp(c->key, "login:", 6) == 0 && r->action == RATE_HOLD &&
+	    s->mode != MODE_MONITOR)
+		log_msg(LOG_WARNING, "limit_exceeded: %s: its mail is held for "
+		    "%us: see it with \"postqueue -j\" (\"postqueue -p\"), release "
+		    "it with \"postsuper -H QUEUEID\" (or ALL), delete it with "
+		    "\"postsuper -d QUEUEID\"; change its password if it was "
+		    "not the user", key, c->w.period);
+	alert_send(r->alert_command, c->key, w, used, action, s->listener,
+	    s->client_text);
+}
+
+/* Takes the recipient's cells (and its message's, at its first) from
+ * store; the answer in res. */
+static void
+take(struct rate_store *store, struct rate_txn *t, struct rate_cell *cells,
+    size_t *n, struct rate_result *res)
+{
+	*n = 0;
+	memcpy(cells, t->rc, t->nrc * sizeof(*cells));
+	*n = t->nrc;
+	if (!t->msg_taken) {
+		memcpy(cells + *n, t->mc, t->nmc * sizeof(*cells));
+		*n += t->nmc;
+	}
+	store->ops->take(store, cells, *n, res);
+}
+
+/* The store that answered, after ratelimit_store_down's fallback. A
+ * transaction's reservations stay in one store: the fallback is taken
+ * only before its first. */
+static struct rate_store *
+answered(const struct rate_rules *r, const struct rate_stores *st,
+    struct rate_txn *t, struct rate_cell *cells, size_t *n,
+    struct rate_result *res)
+{
+	struct rate_store *store = t->store != NULL ? t->store : st->main;
+
+	take(store, t, cells, n, res);
+	if (res->answer != RATE_DOWN || r->down != DOWN_LOCAL ||
+	    store == st->local || t->store != NULL)
+		return store;
+	take(st->local, t, cells, n, res);
+	return st->local;
+}
+
+static void
+set(struct verdict *v, enum decision d, const char *code, const char *xcode)
+{
+	v->decision = d;
+	v->reason = REASON_RATE_LIMIT;
+	v->code = code;
+	v->xcode = xcode;
+}
+
+/* A full cell: the verdict, the hold, the report. */
+static void
+full(const struct rate_rules *r, const struct rate_stores *st,
+    struct rate_txn *t, const struct rate_session *s, const char *rcpt,
+    const struct rate_cell *c, bool message, const struct rate_result *res,
+    struct verdict *v)
+{
+	char name[RATE_KEY_MAX + 16];
+	bool monitor = s->mode == MODE_MONITOR;
+	size_t n = strlen(rcpt);
+
+	if (res->first)
+		report_trip(r, s, c, message, res);
+	if (r->action == RATE_HOLD) {
+		set(v, monitor ? DECISION_WOULD_HOLD : DECISION_HOLD, NULL, NULL);
+		v->text[0] = '\0';
+		if (!monitor) {
+			(t->store != NULL ? t->store : st->main)->ops->hold(
+			    t->store != NULL ? t->store : st->main, c);
+			t->hold = true;
+			snprintf(t->hold_why, sizeof(t->hold_why), "relaywarden: "
+			    "rate limit exceeded for %s", c->key);
+		}
+		return;
+	}
+	who(c->key, name, sizeof(name));
+	if (n >= 2 && rcpt[0] == '<' && rcpt[n - 1] == '>') {
+		rcpt++;
+		n -= 2;
+	}
+	set(v, monitor ? DECISION_WOULD_TEMPFAIL : DECISION_TEMPFAIL, "451",
+	    "4.7.1");
+	snprintf(v->text, sizeof(v->text), "<%.*s>: rate limit exceeded for "
+	    "%s, try later", (int)(n < 300 ? n : 300), rcpt, name);
+}
+
+/* Recipients and senders that never count (limit_exempt). */
+static bool
+exempt(const struct rate_rules *r, const struct rate_session *s,
+    const char *rcpt)
+{
+	struct addr a;
+
+	if (r->exempt_null_sender && (s->sender == NULL ||
+	    addr_parse(s->sender, &a) == ADDR_NULL))
+		return true;
+	return r->exempt_postmaster && addr_parse(rcpt, &a) == ADDR_OK &&
+	    a.local_len == 10 && strncasecmp(a.local, "postmaster", 10) == 0;
+}
+
+void
+ratelimit_rcpt(const struct rate_rules *r, const struct rate_stores *st,
+    struct rate_txn *t, const struct rate_session *s, const char *rcpt,
+    struct verdict *v)
+{
+	struct rate_cell cells[2 * RATE_CELLS_MAX];
+	struct rate_result res;
+	struct rate_store *store;
+	size_t n;
+
+	if (v->decision != DECISION_ACCEPT || !ratelimit_on(r) ||
+	    exempt(r, s, rcpt))
+		return;
+	if (!t->built)
+		build(r, s, t);
+	if (t->nrc == 0 && (t->msg_taken || t->nmc == 0))
+		return;
+	store = answered(r, st, t, cells, &n, &res);
+	switch (res.answer) {
+	case RATE_OK:
+		t->store = store;
+		t->taken++;
+		t->msg_taken = true;
+		if (res.held && r->action == RATE_HOLD && s->mode != MODE_MONITOR &&
+		    !t->hold) {
+			t->hold = true;
+			snprintf(t->hold_why, sizeof(t->hold_why), "relaywarden: "
+			    "held after a rate limit was exceeded");
+		}
+		if (t->hold)
+			set(v, DECISION_HOLD, NULL, NULL);
+		return;
+	case RATE_OVER:
+		full(r, st, t, s, rcpt, &cells[res.which], res.which >= t->nrc,
+		    &res, v);
+		return;
+	case RATE_DOWN:
+		if (r->down == DOWN_TEMPFAIL) {
+			set(v, s->mode == MODE_MONITOR ? DECISION_WOULD_TEMPFAIL :
+			    DECISION_TEMPFAIL, "451", "4.3.0");
+			v->reason = REASON_LIMIT_STORE_DOWN;
+			snprintf(v->text, sizeof(v->text), "Temporary failure in "
+			    "rate limiting, try again later");
+		}
+		return;		/* accept: counted nowhere */
+	}
+}
+
+bool
+ratelimit_commit(struct rate_txn *t)
+{
+	bool hold = t->hold;
+
+	t->taken = 0;
+	t->msg_taken = false;
+	t->store = NULL;
+	t->built = false;
+	t->hold = false;
+	return hold;
+}
+
+void
+ratelimit_abort(const struct rate_stores *st, struct rate_txn *t)
+{
+	struct rate_cell cells[2 * RATE_CELLS_MAX];
+	size_t i, n = 0;
+
+	(void)st;
+	if (t->store != NULL && (t->taken > 0 || t->msg_taken)) {
+		for (i = 0; i < t->nrc; i++) {
+			cells[n] = t->rc[i];
+			cells[n++].cost = t->taken;
+		}
+		for (i = 0; t->msg_taken && i < t->nmc; i++)
+			cells[n++] = t->mc[i];
+		if (n > 0)
+			t->store->ops->give_back(t->store, cells, n);
+	}
+	t->taken = 0;
+	t->msg_taken = false;
+	t->store = NULL;
+	t->built = false;
+	t->hold = false;
+}
+
+size_t
+ratelimit_key_cells(const struct rate_rules *r, const char *key,
+    struct rate_cell *out, size_t max)
+{
+	const struct limits *l = NULL;
+	struct limits buf;
+	size_t k, n = 0, i;
+
+	for (k = 0; k < RATE_KINDS; k++)
+		if (strncmp(key, kind_prefix[k], strlen(kind_prefix[k])) == 0)
+			break;
+	if (k == RATE_KINDS || key[strlen(kind_prefix[k])] == '\0' ||
+	    strlen(key) >= RATE_KEY_MAX)
+		return 0;
+	l = k == RATE_LOGIN ? login_windows(r, key + 6, &buf) : &r->rcpt[k];
+	for (i = 0; i < l->n && n < max; i++, n++) {
+		snprintf(out[n].key, sizeof(out[n].key), "%s", key);
+		out[n].w = l->w[i];
+		out[n].cost = 0;
+	}
+	for (i = 0; i < r->msg[k].n && n < max; i++, n++) {
+		snprintf(out[n].key, sizeof(out[n].key), "%s", key);
+		out[n].w = r->msg[k].w[i];
+		out[n].cost = 0;
+	}
+	return n;
+}
+
+void
+ratelimit_explain(const struct rate_rules *r, const struct rate_session *s,
+    FILE *out)
+{
+	struct rate_txn t;
+	char w[32];
+	size_t i;
+
+	memset(&t, 0, sizeof(t));
+	build(r, s, &t);
+	if (t.nrc + t.nmc == 0)
+		fprintf(out, "limits: none\n");
+	for (i = 0; i < t.nrc; i++)
+		fprintf(out, "limit %s %s recipients\n", t.rc[i].key,
+		    limit_format(&t.rc[i].w, w, sizeof(w)));
+	for (i = 0; i < t.nmc; i++)
+		fprintf(out, "limit %s %s messages\n", t.mc[i].key,
+		    limit_format(&t.mc[i].w, w, sizeof(w)));
+}
+
+bool
+ratelimit_stores_open(const struct rate_rules *r, unsigned max_keys,
+    struct rate_stores *st, char *err, size_t errlen)
+{
+	st->main = st->local = ratemem_new(max_keys);
+	if (st->local == NULL) {
+		snprintf(err, errlen, "out of memory for the rate limit store");
+		return false;
+	}
+	if (r->store == NULL || strcmp(r->store, "embedded") == 0)
+		return true;
+	snprintf(err, errlen, "ratelimit_store = %s: this build has no Redis "
+	    "store", r->store);
+	return false;
+}
