@@ -235,12 +235,16 @@ bench: bench-milter bench-scale bench-postfix
 # server; the tests run their own throw-away instance. "make test-deps":
 # the test tools, and what dpkg-buildpackage and lintian need ("make
 # test" runs it first). Each installs only what is missing, and runs
-# apt-get update only then.
+# apt-get update only then. Sendmail itself is never installed (its
+# sendmail-bin would remove Postfix): tests/sendmail/run fetches its
+# packages with apt-get download into its scratch directory and runs them
+# from there, in namespaces made with unshare and mount (util-linux,
+# mount) and an ip-configured loopback (iproute2).
 BUILD_DEPS = build-essential pkg-config libmilter-dev libcidr-dev libssl-dev
 RUN_DEPS = postfix adduser
 TEST_DEPS = check valgrind systemd swaks sasl2-bin libsasl2-modules openssl \
 	    libnet-ssleay-perl miltertest sendmail-cf m4 \
-	    perl procps iproute2 git \
+	    perl procps iproute2 util-linux mount git \
 	    clang libclang-rt-dev llvm
 DEB_DEPS = debhelper dpkg-dev lintian
 # $(call apt_install,PACKAGES): those of PACKAGES not installed yet.
