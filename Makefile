@@ -275,13 +275,17 @@ bench: bench-milter bench-scale bench-postfix bench-report
 # server; the tests run their own throw-away instance. "make test-deps":
 # the test tools, and what dpkg-buildpackage and lintian need ("make
 # test" runs it first). Each installs only what is missing, and runs
-# apt-get update only then.
+# apt-get update only then. Sendmail itself is never installed (its
+# sendmail-bin would remove Postfix): tests/sendmail/run fetches its
+# packages with apt-get download into its scratch directory and runs them
+# from there, in namespaces made with unshare and mount (util-linux,
+# mount) and an ip-configured loopback (iproute2).
 BUILD_DEPS = build-essential pkg-config libmilter-dev libcidr-dev libssl-dev \
 	     zlib1g-dev
 RUN_DEPS = postfix adduser
 TEST_DEPS = check valgrind systemd swaks sasl2-bin libsasl2-modules openssl \
 	    libnet-ssleay-perl miltertest sendmail-cf m4 \
-	    perl procps iproute2 git python3 libxml2-utils time \
+	    perl procps iproute2 util-linux mount git python3 libxml2-utils time \
 	    clang libclang-rt-dev llvm
 DEB_DEPS = debhelper dpkg-dev lintian
 # $(call apt_install,PACKAGES): those of PACKAGES not installed yet.
