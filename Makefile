@@ -212,6 +212,7 @@ test-all: check check-san check-valgrind all fuzz-brief fuzz-mutants bench-bins 
 	DATAGATE_BIN=$(abspath $(B))/tests/integration/datagate \
 	    tests/integration/afterdata
 	tests/integration/mynetworks
+	tests/integration/senderlogin
 	tests/integration/ratelimit
 	tests/integration/drift
 	tests/integration/stop

@@ -11,8 +11,8 @@
 #include <stddef.h>
 
 /*
- * A value for a key=value line: bytes outside printable ASCII, space,
- * '"' and '\' become \xHH or \\. Escapes src into dst (dstlen bytes,
+ * A value for a key=value line: '"' and '\' become \" and \\, space and
+ * bytes outside printable ASCII \xHH. Escapes src into dst (dstlen bytes,
  * NUL included; at least 8); NULL or "" becomes "-". A value too long to
  * fit whole ends in the marker "\..." (which escaping can never produce
  * otherwise). Returns dst.

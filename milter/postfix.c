@@ -255,6 +255,51 @@ postfix_param(const char *confdir, const char *name, char **out, char *err,
 	return ask(argv, "unknown parameter", out, err, errlen);
 }
 
+static int
+line_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Sorts the lines of text (each ending in '\n' once sorted) in place;
+ * false when out of memory. */
+static bool
+sort_lines(char **text)
+{
+	char *s, *sorted, *o, **line;
+	size_t n = 0, i, len = strlen(*text);
+
+	for (s = *text; *s != '\0'; s += strcspn(s, "\n"), s += *s == '\n')
+		n++;
+	if (n < 2)
+		return true;
+	line = malloc(n * sizeof(*line));
+	sorted = malloc(len + 2);
+	if (line == NULL || sorted == NULL) {
+		free(line);
+		free(sorted);
+		return false;
+	}
+	for (i = 0, s = *text; i < n; i++) {
+		line[i] = s;
+		s += strcspn(s, "\n");
+		if (*s == '\n')
+			*s++ = '\0';
+	}
+	qsort(line, n, sizeof(*line), line_cmp);
+	for (i = 0, o = sorted; i < n; i++) {
+		len = strlen(line[i]);
+		memcpy(o, line[i], len);
+		o += len;
+		*o++ = '\n';
+	}
+	*o = '\0';
+	free(line);
+	free(*text);
+	*text = sorted;
+	return true;
+}
+
 bool
 postfix_table(const char *confdir, const char *table, char **out, char *err,
     size_t errlen)
@@ -262,7 +307,18 @@ postfix_table(const char *confdir, const char *table, char **out, char *err,
 	char *const argv[] = { "postmap", "-c", (char *)confdir, "-s",
 	    (char *)table, NULL };
 
-	return ask(argv, NULL, out, err, errlen);
+	if (!ask(argv, NULL, out, err, errlen))
+		return false;
+	/* postmap lists a texthash: table in the order of Postfix's hash
+	 * table, seeded at random in each process: sorted, the same table
+	 * gives the same text, hence the same policy digest. */
+	if (!sort_lines(out)) {
+		free(*out);
+		*out = NULL;
+		snprintf(err, errlen, "out of memory");
+		return false;
+	}
+	return true;
 }
 
 bool

@@ -29,7 +29,8 @@
 bool	postfix_param(const char *confdir, const char *name, char **out,
 	    char *err, size_t errlen);
 
-/* Every "key<TAB>value" line of a lookup table ("hash:/path"). */
+/* Every "key<TAB>value" line of a lookup table ("hash:/path"), sorted
+ * bytewise (postmap's order can change from run to run). */
 bool	postfix_table(const char *confdir, const char *table, char **out,
 	    char *err, size_t errlen);
 

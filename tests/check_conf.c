@@ -1848,6 +1848,42 @@ START_TEST(test_postfix_sources)
 }
 END_TEST
 
+/* The same table gives the same digest: postmap lists a texthash:
+ * table in the order of a hash table that Postfix seeds at random in
+ * each process, so the listing is sorted before it is digested. */
+START_TEST(test_postfix_table_digest)
+{
+	struct tu_dir d;
+	struct config *a, *b;
+	char *text, *list, *o;
+	int i, n;
+
+	tu_dir_make(&d);
+	postfix_instance(&d);
+	list = malloc(40 * 32);
+	ck_assert(list != NULL);
+	for (i = 0, o = list; i < 40; i++)
+		o += sprintf(o, "d%d.example OK\n", i);
+	free(tu_write(&d, "many", list));
+	free(list);
+	ck_assert(asprintf(&text, "postfix_config_directory = %s\n"
+	    "local_domains = texthash:%s/many\n", d.path, d.path) > 0);
+	a = load_in(&d, text);
+	/* Unsorted, two listings of 40 keys are all but never in the same
+	 * order. */
+	for (n = 0; n < 2; n++) {
+		b = load_in(&d, text);
+		ck_assert_msg(strcmp(a->digest, b->digest) == 0,
+		    "load %d: digest %s, first load %s", n + 2,
+		    b->digest_short, a->digest_short);
+		config_free(b);
+	}
+	config_free(a);
+	free(text);
+	tu_dir_remove(&d);
+}
+END_TEST
+
 /* What goes wrong is said at the line that named the source, with
  * Postfix's own words. */
 struct pf_bad_case {
@@ -2074,6 +2110,11 @@ conf_suite(void)
 	tcase_add_test(tc, test_big_one_bad);
 	tcase_add_test(tc, test_big_all_bad);
 	tcase_add_test(tc, test_big_inline);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("table digest");
+	tcase_set_timeout(tc, 60);	/* each load runs postmap */
+	tcase_add_test(tc, test_postfix_table_digest);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("digest and keys");
