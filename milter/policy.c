@@ -193,6 +193,8 @@ static bool
 eval_sender(const struct policy *p, const struct policy_request *req,
     struct verdict *v)
 {
+	char shown[SENDER_KEY_MAX];
+
 	if (p->sender.check == SENDER_CHECK_OFF)
 		return true;
 	v->sender_checked = true;
@@ -203,12 +205,13 @@ eval_sender(const struct policy *p, const struct policy_request *req,
 		    "Bad sender address syntax");
 		return false;
 	case SENDER_NOT_OWNED:
-		refuse_addr(v, REASON_SENDER_NOT_OWNED, "553", "5.7.1",
-		    req->from, "Sender address rejected: not owned by user ",
-		    req->auth);
+		sender_shown(req->from, shown, sizeof(shown));
+		refuse_addr(v, REASON_SENDER_NOT_OWNED, "553", "5.7.1", shown,
+		    "Sender address rejected: not owned by user ", req->auth);
 		return false;
 	case SENDER_NOT_LOGGED_IN:
-		refuse_addr(v, REASON_NOT_LOGGED_IN, "553", "5.7.1", req->from,
+		sender_shown(req->from, shown, sizeof(shown));
+		refuse_addr(v, REASON_NOT_LOGGED_IN, "553", "5.7.1", shown,
 		    "Sender address rejected: not logged in", NULL);
 		return false;
 	case SENDER_UNCHECKED:

@@ -1,6 +1,7 @@
 /*
  * sender - who may send as an envelope sender. See sender.h.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -56,9 +57,9 @@ bare_len(const char *local, size_t n, const char *delims)
 }
 
 /* The local part as Postfix keeps it (quotes and backslashes of a quoted
- * part removed), in lower case, at out; its length. */
+ * part removed), in lower case when fold is true, at out; its length. */
 static size_t
-unquote_lower(const char *s, size_t n, char *out)
+unquote(const char *s, size_t n, char *out, bool fold)
 {
 	size_t i, o = 0;
 	bool quoted = false;
@@ -70,7 +71,7 @@ unquote_lower(const char *s, size_t n, char *out)
 		}
 		if (quoted && s[i] == '\\' && i + 1 < n)
 			i++;
-		out[o++] = lower(s[i]);
+		out[o++] = fold ? lower(s[i]) : s[i];
 	}
 	return o;
 }
@@ -85,7 +86,7 @@ make_keys(const struct sender_rules *r, const struct addr *a, struct keys *k)
 	k->dlen = strlen(k->domain);
 	if (a->local_len + 1 + k->dlen >= sizeof(k->full))
 		return false;
-	k->llen = unquote_lower(a->local, a->local_len, k->full);
+	k->llen = unquote(a->local, a->local_len, k->full, true);
 	k->blen = bare_len(k->full, k->llen, r->delimiters != NULL ?
 	    r->delimiters : "");
 	k->local = k->dlen == 0 || strcmp(k->domain, own) == 0 ||
@@ -289,4 +290,32 @@ sender_rules_free(struct sender_rules *r)
 	free(r->delimiters);
 	r->local_domains = NULL;
 	r->domain = r->delimiters = NULL;
+}
+
+void
+sender_shown(const char *sender, char *out, size_t len)
+{
+	const char *start = sender, *end, *dom;
+	struct addr a;
+	size_t n, o;
+
+	if (len == 0)
+		return;
+	n = strnlen(sender, ADDR_PATH_MAX + 2);
+	if (n >= 2 && sender[0] == '<' && sender[n - 1] == '>') {
+		start++;
+		n -= 2;
+	}
+	if (addr_parse(sender, &a) != ADDR_OK || len < SENDER_KEY_MAX) {
+		snprintf(out, len, "%.*s", (int)n, start);
+		return;
+	}
+	o = unquote(a.local, a.local_len, out, false);
+	dom = a.local + a.local_len;
+	end = start + n;
+	if (dom < end && *dom == '@' && (size_t)(end - dom) + o < len) {
+		memcpy(out + o, dom, (size_t)(end - dom));
+		o += (size_t)(end - dom);
+	}
+	out[o] = '\0';
 }
