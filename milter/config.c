@@ -38,5 +38,6 @@ config_free(struct config *c)
 	free(c->user);
 	free(c->pid_file);
 	free(c->socket_group);
+	free(c->control_socket);
 	free(c);
 }

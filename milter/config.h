@@ -30,6 +30,7 @@ struct config {
 	unsigned	socket_mode;
 	struct rate_rules rate;		/* *_limits, ratelimit_*, ... */
 	unsigned	rate_max_keys;	/* ratelimit_max_keys (embedded) */
+	char		*control_socket;	/* "" = none */
 	/* Per key, in conf_keys() order: the value as the file wrote it
 	 * (a '\n' for each line break), NULL when the file did not set it
 	 * (-n prints these). */

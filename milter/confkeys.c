@@ -151,6 +151,10 @@ const struct conf_row conf_rows[] = {
 	    "the most key windows the embedded store holds (then the one "
 	    "nearest to empty goes)" }, NULL, C(rate_max_keys),
 	    max_keys_bounds, NULL },
+	{ { "control_socket", CONF_PATH, "", NULL, true,
+	    "a unix socket (mode 0600) where \"relaywarden limits\" asks the "
+	    "daemon for the embedded store's counts" }, NULL,
+	    C(control_socket), NULL, NULL },
 	{ { "alert_command", CONF_PATH, "", NULL, false,
 	    "a program run (no shell) at each limit trip, at most one run "
 	    "every 10 s, with RW_KEY, RW_WINDOW, RW_USED, RW_ACTION, "

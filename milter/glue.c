@@ -615,6 +615,12 @@ glue_limits(const struct config *c, char *err, size_t errlen)
 	    errlen);
 }
 
+const struct rate_stores *
+glue_rate_stores(void)
+{
+	return &stores;
+}
+
 int
 glue_run(void)
 {

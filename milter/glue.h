@@ -26,6 +26,9 @@ bool	glue_open(const char *conn, char *err, size_t errlen);
  * outlive reloads); false with a message in err. */
 struct config;
 bool	glue_limits(const struct config *c, char *err, size_t errlen);
+/* Those stores, for the control socket. */
+struct rate_stores;
+const struct rate_stores *glue_rate_stores(void);
 
 /* Runs libmilter's main loop until SIGTERM/SIGINT/SIGHUP; returns 0 on a
  * clean stop. */

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "conf.h"
+#include "control.h"
 #include "daemon.h"
 #include "escape.h"
 #include "glue.h"
@@ -40,6 +41,8 @@ usage(void)
 	    "       relaywarden -n [-a] [-c file]   check the configuration and\n"
 	    "                                       print its settings (-a: all)\n"
 	    "       relaywarden -q [-c file] facts  what would the policy say?\n"
+	    "       relaywarden [-c file] limits show|reset KEY\n"
+	    "                                       a rate limit key's counts\n"
 	    "       relaywarden -V                  print the version\n"
 	    "facts: port= name= client= auth= tls= from= rcpt= (rcpt repeats)\n"
 	    "default file: %s\n", RW_CONF_DEFAULT);
@@ -198,7 +201,7 @@ made:
 
 /* What the command line asks for. */
 struct options {
-	enum { RUN, CHECK, QUERY } mode;
+	enum { RUN, CHECK, QUERY, LIMITS } mode;
 	bool	foreground;
 	bool	all;		/* -n -a */
 	int	argc;		/* -q's facts */
@@ -237,6 +240,12 @@ options(int argc, char *argv[], struct options *o)
 	}
 	o->argc = argc - optind;
 	o->argv = argv + optind;
+	if (o->mode == RUN && o->argc > 0 && strcmp(o->argv[0], "limits") == 0) {
+		if (o->argc != 3 || o->foreground)
+			usage();
+		o->mode = LIMITS;
+		return;
+	}
 	if ((o->mode != QUERY && o->argc > 0) ||
 	    (o->mode == QUERY && o->argc == 0) || (o->all && o->mode != CHECK))
 		usage();
@@ -307,7 +316,9 @@ run(struct config *c, bool foreground)
 		config_free(c);
 		return EX_CONFIG;
 	}
-	if (!glue_limits(c, why, sizeof(why))) {
+	if (!glue_limits(c, why, sizeof(why)) ||
+	    !control_start(c->control_socket, glue_rate_stores(), why,
+	    sizeof(why))) {
 		log_msg(LOG_ERR, "%s", why);
 		config_free(c);
 		return EX_CONFIG;
@@ -366,8 +377,10 @@ main(int argc, char *argv[])
 		return o.mode == RUN ? EX_CONFIG : 1;
 	if (o.mode == CHECK)
 		return check(c, o.all, as_root);
-	if (o.mode == QUERY) {
-		status = query_run(c, o.argc, o.argv, stdout, stderr);
+	if (o.mode == QUERY || o.mode == LIMITS) {
+		status = o.mode == QUERY ? query_run(c, o.argc, o.argv, stdout,
+		    stderr) : control_command(c, o.argv[1], o.argv[2], stdout,
+		    stderr);
 		config_free(c);
 		return status;
 	}

@@ -400,27 +400,29 @@ ratelimit_abort(const struct rate_stores *st, struct rate_txn *t)
 
 size_t
 ratelimit_key_cells(const struct rate_rules *r, const char *key,
-    struct rate_cell *out, size_t max)
+    const char *delimiters, struct rate_cell *out, size_t max)
 {
 	const struct limits *l = NULL;
 	struct limits buf;
-	size_t k, n = 0, i;
+	char name[RATE_KEY_MAX];
+	size_t k, n = 0, i, plen;
 
 	for (k = 0; k < RATE_KINDS; k++)
 		if (strncmp(key, kind_prefix[k], strlen(kind_prefix[k])) == 0)
 			break;
-	if (k == RATE_KINDS || key[strlen(kind_prefix[k])] == '\0' ||
-	    strlen(key) >= RATE_KEY_MAX)
+	if (k == RATE_KINDS || (plen = strlen(kind_prefix[k]),
+	    key[plen] == '\0') || strlen(key) >= RATE_KEY_MAX - 16)
 		return 0;
-	l = k == RATE_LOGIN ? login_windows(r, key + 6, &buf) : &r->rcpt[k];
-	for (i = 0; i < l->n && n < max; i++, n++) {
-		snprintf(out[n].key, sizeof(out[n].key), "%s", key);
-		out[n].w = l->w[i];
-		out[n].cost = 0;
-	}
-	for (i = 0; i < r->msg[k].n && n < max; i++, n++) {
-		snprintf(out[n].key, sizeof(out[n].key), "%s", key);
-		out[n].w = r->msg[k].w[i];
+	memcpy(name, key, plen);
+	if (k == RATE_LOGIN)	/* as the daemon counts it: one user */
+		fold_login(key + plen, delimiters != NULL ? delimiters : "",
+		    name + plen, sizeof(name) - plen);
+	else
+		memcpy(name + plen, key + plen, strlen(key + plen) + 1);
+	l = k == RATE_LOGIN ? login_windows(r, name + plen, &buf) : &r->rcpt[k];
+	for (i = 0; i < l->n + r->msg[k].n && n < max; i++, n++) {
+		memcpy(out[n].key, name, strlen(name) + 1);
+		out[n].w = i < l->n ? l->w[i] : r->msg[k].w[i - l->n];
 		out[n].cost = 0;
 	}
 	return n;

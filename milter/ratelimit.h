@@ -137,11 +137,13 @@ void	ratelimit_abort(const struct rate_stores *st, struct rate_txn *t);
 
 /*
  * The cells of a key as "relaywarden limits" names it ("login:alice@x",
- * "client:192.0.2.1", ...): every window of its kind (and the login's
- * override), recipients then messages; 0 when the key is not one.
+ * "client:192.0.2.1", ...; a login folded as the daemon counts it, with
+ * recipient_delimiter's delimiters): every window of its kind (and the
+ * login's override), recipients then messages; 0 when the key is not
+ * one or its kind has no limit.
  */
 size_t	ratelimit_key_cells(const struct rate_rules *r, const char *key,
-	    struct rate_cell *out, size_t max);
+	    const char *delimiters, struct rate_cell *out, size_t max);
 
 /*
  * Writes, for -q, the limits a recipient of this session counts

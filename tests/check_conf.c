@@ -1727,6 +1727,7 @@ START_TEST(test_keys)
 		"mynetworks_message_limits", "limit_overrides", "limit_exempt",
 		"ratelimit_action", "ratelimit_store", "ratelimit_store_down",
 		"ratelimit_store_timeout", "ratelimit_max_keys", "alert_command",
+		"control_socket",
 	};
 	const size_t nwant = sizeof(want) / sizeof(want[0]);
 	const struct conf_key *k = conf_keys();
