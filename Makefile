@@ -29,6 +29,10 @@ CHECK_LIBS     = $(shell $(PKG_CONFIG) --libs check)
 # libcidr ships no .pc file on Debian.
 CIDR_LIBS     = -lcidr
 LDLIBS	+= $(CIDR_LIBS) $(CRYPTO_LIBS) -lpthread
+# The Redis rate limit store (milter/redisconn.c, rateredis.c).
+HIREDIS_CFLAGS := $(shell $(PKG_CONFIG) --cflags hiredis)
+HIREDIS_LIBS   := $(shell $(PKG_CONFIG) --libs hiredis)
+LDLIBS	+= $(HIREDIS_LIBS)
 # relaywarden-report reads .gz logs.
 ZLIB_CFLAGS := $(shell $(PKG_CONFIG) --cflags zlib)
 ZLIB_LIBS   := $(shell $(PKG_CONFIG) --libs zlib)
@@ -63,6 +67,7 @@ $(B)/milter/glue.o $(B)/milter/main.o: RW_CFLAGS += $(MILTER_CFLAGS)
 $(B)/milter/main.o: RW_CFLAGS += \
 	-DRW_CONF_DEFAULT='"$(SYSCONFDIR)/relaywarden/relaywarden.conf"'
 $(B)/milter/conf%.o: RW_CFLAGS += $(CRYPTO_CFLAGS)
+$(B)/milter/redisconn.o $(B)/milter/rateredis.o: RW_CFLAGS += $(HIREDIS_CFLAGS)
 
 $(B)/milter/%.o: milter/%.c $(HEADERS)
 	@mkdir -p $(@D)
@@ -86,8 +91,8 @@ $(B)/tests/check_main.o: $(B)/tests/suites.inc
 # A suite's constructor is declared only where the runner calls it.
 $(B)/tests/%.o: tests/%.c $(HEADERS) $(REPORT_HEADERS) $(wildcard tests/*.h)
 	@mkdir -p $(@D)
-	$(CC) $(RW_CFLAGS) $(CFLAGS) -Wno-missing-prototypes $(CHECK_CFLAGS) -Imilter \
-	    -Ireport -I$(B)/tests -c -o $@ $<
+	$(CC) $(RW_CFLAGS) $(CFLAGS) -Wno-missing-prototypes $(CHECK_CFLAGS) \
+	    $(HIREDIS_CFLAGS) -Imilter -Ireport -I$(B)/tests -c -o $@ $<
 
 $(B)/tests/check_relaywarden: $(TEST_OBJS) $(CORE_OBJS) $(REPORT_CORE_OBJS)
 	$(CC) $(RW_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $(TEST_OBJS) $(CORE_OBJS) \
@@ -276,12 +281,12 @@ bench: bench-milter bench-scale bench-postfix bench-report
 # test" runs it first). Each installs only what is missing, and runs
 # apt-get update only then.
 BUILD_DEPS = build-essential pkg-config libmilter-dev libcidr-dev libssl-dev \
-	     zlib1g-dev
+	     zlib1g-dev libhiredis-dev
 RUN_DEPS = postfix adduser
 TEST_DEPS = check valgrind systemd swaks sasl2-bin libsasl2-modules openssl \
 	    libnet-ssleay-perl miltertest sendmail-cf m4 \
 	    perl procps iproute2 git python3 libxml2-utils time \
-	    clang libclang-rt-dev llvm
+	    clang libclang-rt-dev llvm redis-server
 DEB_DEPS = debhelper dpkg-dev lintian
 # $(call apt_install,PACKAGES): those of PACKAGES not installed yet.
 apt_install = missing=$$(for p in $(1); do \
