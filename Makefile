@@ -155,6 +155,16 @@ bench-scale: $(B)/bench/scale $(B)/bench/senders
 $(B)/bench/senders: $(B)/bench/senders.o $(CORE_OBJS)
 	$(CC) $(RW_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+# The Redis rate limit store: round trips and time per take at 16 and 128
+# threads, Redis's memory per key for 1M keys (its own redis-server on a
+# unix socket; BENCH_TAKES, BENCH_KEYS as bench/redisbench.c says).
+$(B)/bench/redisbench.o: RW_CFLAGS += $(HIREDIS_CFLAGS) -Itests
+$(B)/bench/redisbench.o: tests/redisrun.h
+$(B)/bench/redisbench: $(B)/bench/redisbench.o $(CORE_OBJS)
+	$(CC) $(RW_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+bench-redis: $(B)/bench/redisbench
+	$(B)/bench/redisbench
+
 # smtp-source through a throw-away Postfix: alone, with relaywarden, with
 # the do-nothing filter asking for the same events when
 # bench/nullfilter.c is in the tree, with the libmilter-free one (on unix
@@ -269,7 +279,7 @@ bench-report: all $(B)/bench/loggen
 	B=$(B) bench/report-bench
 
 # Every benchmark (as root): figures, not pass/fail.
-bench: bench-milter bench-scale bench-postfix bench-report
+bench: bench-milter bench-scale bench-postfix bench-report bench-redis
 
 # Debian packages, as root. "make deps": what building and running need.
 # Postfix is among them: the shipped configuration puts the milter socket
@@ -374,10 +384,11 @@ clean:
 	rm -rf build milter/*.o milter/relaywarden report/*.o \
 	      report/relaywarden-report tests/*.o tests/suites.inc \
 	      tests/check_relaywarden $(BENCH_BINS) bench/*.o bench/scale \
-	      bench/senders bench/loggen \
+	      bench/senders bench/loggen bench/redisbench \
 	      tests/integration/datagate
 
 .PHONY: all check check-san check-san-integration check-valgrind check-tsan fuzz \
 	fuzz-build fuzz-bins fuzz-brief fuzz-mutants test test-all test-bins demo deps \
 	test-deps deb test-systemd install uninstall clean \
-	bench bench-bins bench-milter bench-scale bench-postfix bench-report
+	bench bench-bins bench-milter bench-scale bench-postfix bench-report \
+	bench-redis

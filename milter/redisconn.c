@@ -24,7 +24,7 @@
 #define US		INT64_C(1000000)
 #define BACKOFF		US		/* after a failure, no try for 1 s */
 #define QUIET		(60 * US)	/* the same complaint once a minute */
-#define IDLE_MAX	256		/* idle connections kept */
+#define IDLE_MAX	1024		/* idle connections kept */
 #define SHA_LEN		40
 
 struct rconn {
@@ -547,7 +547,7 @@ redisReply *
 redisconn_call(struct redisconn *rc, int script, size_t nkeys, size_t argc,
     const char **argv, const size_t *argvlen)
 {
-	int64_t deadline = mono_us() + (int64_t)rc->timeout_ms * 1000;
+	int64_t now = mono_us(), deadline = now + (int64_t)rc->timeout_ms * 1000;
 	struct rconn *k;
 	redisReply *r = NULL;
 	char err[256] = "";
@@ -558,7 +558,7 @@ redisconn_call(struct redisconn *rc, int script, size_t nkeys, size_t argc,
 		    "arguments, not made");
 		return NULL;
 	}
-	if (!may_try(rc, deadline - (int64_t)rc->timeout_ms * 1000))
+	if (!may_try(rc, now))
 		return NULL;
 	k = pool_take(rc);
 	do {

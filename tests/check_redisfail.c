@@ -6,7 +6,9 @@
  * RATE_DOWN within its timeout (or recover), with one log line per
  * change, never one per call.
  */
+#include <arpa/inet.h>
 #include <check.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -238,9 +240,9 @@ END_TEST
 #define SHAS	"$40\r\n" SHA "\r\n$40\r\n" SHA "\r\n$40\r\n" SHA "\r\n$40\r\n" \
 		SHA "\r\n"
 
-/* What the fake server answers to each read, in turn (NULL: it closes
- * the connection instead); drip: the last answer is a few bytes, then
- * nothing for a second. */
+/* What the fake server answers to each read, in turn; after the last it
+ * closes the connection (with none, at the first read); drip: the last
+ * answer is a few bytes, then nothing for a second. */
 static const struct {
 	const char *name;
 	const char *answers[3];
@@ -274,8 +276,9 @@ static const struct {
 };
 
 struct fake {
-	int	lfd;
-	int	which;		/* fakes[which] */
+	int		lfd;
+	const char *const *answers;	/* 3 */
+	bool		drip;
 };
 
 /* Waits up to 3 s for fd to be readable. */
@@ -301,13 +304,13 @@ fake_serve(void *arg)
 	for (i = 0; i < 3; i++) {
 		if (!readable(fd) || read(fd, buf, sizeof(buf)) <= 0)
 			break;
-		if ((a = fakes[f->which].answers[i]) == NULL)
+		if ((a = f->answers[i]) == NULL)
 			break;
 		if (write(fd, a, strlen(a)) != (ssize_t)strlen(a))
 			break;
-		if (fakes[f->which].drip && fakes[f->which].answers[i + 1] ==
-		    NULL) {
-			sleep_ms(1000);
+		if (i == 2 || f->answers[i + 1] == NULL) {
+			if (f->drip)
+				sleep_ms(1000);
 			break;
 		}
 	}
@@ -336,7 +339,8 @@ START_TEST(test_garbage)
 	ck_assert(listen(f.lfd, 4) == 0);
 	snprintf(err, sizeof(err), "unix:%s", sa.sun_path);
 	for (i = 0; i < NCASES(fakes); i++) {
-		f.which = i;
+		f.answers = fakes[i].answers;
+		f.drip = fakes[i].drip;
 		ck_assert(pthread_create(&th, NULL, fake_serve, &f) == 0);
 		s = rateredis_new(err, TIMEOUT_MS, err + 200, sizeof(err) - 200);
 		ck_assert(s != NULL);
@@ -356,6 +360,41 @@ START_TEST(test_garbage)
 }
 END_TEST
 
+/* redis:HOST:PORT: the same calls over TCP (to the fake server on an
+ * ephemeral loopback port: no redis-server listens on TCP here). */
+START_TEST(test_tcp)
+{
+	static const char *const ok[3] = { SHAS, "*2\r\n:1\r\n:1\r\n", NULL };
+	struct rate_cell c = cell("login:quinn@example.org", 100, 3600, 1);
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	socklen_t len = sizeof(sa);
+	struct fake f = { -1, ok, false };
+	struct rate_store *s;
+	struct rate_result r;
+	char spec[64], err[512];
+	pthread_t th;
+
+	NEED_REDIS();
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	f.lfd = socket(AF_INET, SOCK_STREAM, 0);
+	ck_assert(f.lfd >= 0);
+	ck_assert(bind(f.lfd, (struct sockaddr *)&sa, sizeof(sa)) == 0);
+	ck_assert(getsockname(f.lfd, (struct sockaddr *)&sa, &len) == 0);
+	ck_assert(listen(f.lfd, 4) == 0);
+	snprintf(spec, sizeof(spec), "127.0.0.1:%u", ntohs(sa.sin_port));
+	ck_assert(pthread_create(&th, NULL, fake_serve, &f) == 0);
+	s = rateredis_new(spec, TIMEOUT_MS, err, sizeof(err));
+	ck_assert_msg(s != NULL, "%s: %s", spec, err);
+	r = take1(s, &c);
+	ck_assert_msg(r.answer == RATE_OK && r.held, "over TCP: got %s held "
+	    "%d, want OK held", answers[r.answer], r.held);
+	ck_assert(pthread_join(th, NULL) == 0);
+	want_no_log("over TCP");
+	rate_store_free(s);
+	close(f.lfd);
+}
+END_TEST
+
 Suite *
 redisfail_suite(void)
 {
@@ -370,6 +409,7 @@ redisfail_suite(void)
 	tcase_add_test(tc, test_hung);
 	tcase_add_test(tc, test_restart);
 	tcase_add_test(tc, test_garbage);
+	tcase_add_test(tc, test_tcp);
 	suite_add_tcase(s, tc);
 	return s;
 }
