@@ -34,6 +34,16 @@ struct rconn {
 	char		sha[REDISCONN_SCRIPTS_MAX][SHA_LEN + 1];
 };
 
+/* A complaint logged: its text's hash, when, and how often it came again
+ * without a line. Several, so that two bad keys met in turn are not
+ * logged at every call. */
+#define SAID	8
+struct said {
+	uint64_t	hash;
+	int64_t		at;
+	unsigned long	repeats;
+};
+
 struct redisconn {
 	char		where[REDISCONN_SPEC_MAX];	/* as written */
 	char		path[sizeof(((struct sockaddr_un *)0)->sun_path)];
@@ -43,13 +53,11 @@ struct redisconn {
 	const char *const *scripts;
 	size_t		nscripts;
 
-	pthread_mutex_t	lock;		/* idle, nidle, down, last_* */
+	pthread_mutex_t	lock;		/* idle, nidle, down, said */
 	struct rconn	*idle;
 	size_t		nidle;
 	bool		down;
-	char		last[512];	/* the last complaint */
-	int64_t		last_at;
-	unsigned long	repeats;	/* of it, not logged since */
+	struct said	said[SAID];	/* the latest complaints */
 
 	atomic_uint	gen;		/* bumped at each failure */
 	atomic_bool	down_hint;	/* down, read without the lock */
@@ -586,27 +594,37 @@ redisconn_call(struct redisconn *rc, int script, size_t nkeys, size_t argc,
 void
 redisconn_complain(struct redisconn *rc, int priority, const char *what)
 {
-	char show[sizeof(rc->last)];
+	uint64_t h = UINT64_C(0xcbf29ce484222325);
 	int64_t now = mono_us();
 	unsigned long repeats = 0;
-	bool say;
+	struct said *old = &rc->said[0];
+	const char *p;
+	bool say = true;
+	size_t i;
 
-	snprintf(show, sizeof(show), "%s", what);
+	for (p = what; *p != '\0'; p++)
+		h = (h ^ (unsigned char)*p) * UINT64_C(0x100000001b3);
 	pthread_mutex_lock(&rc->lock);
-	say = strcmp(show, rc->last) != 0 || now - rc->last_at >= QUIET;
+	for (i = 0; i < SAID; i++) {
+		if (rc->said[i].hash == h && rc->said[i].at != 0) {
+			old = &rc->said[i];
+			say = now - old->at >= QUIET;
+			break;
+		}
+		if (rc->said[i].at < old->at)
+			old = &rc->said[i];
+	}
 	if (say) {
-		repeats = strcmp(show, rc->last) == 0 ? rc->repeats : 0;
-		memcpy(rc->last, show, sizeof(rc->last));
-		rc->last_at = now;
-		rc->repeats = 0;
+		repeats = old->hash == h ? old->repeats : 0;
+		*old = (struct said){ h, now, 0 };
 	} else
-		rc->repeats++;
+		old->repeats++;
 	pthread_mutex_unlock(&rc->lock);
 	if (say && repeats > 0)
 		log_msg(priority, "ratelimit: redis %s: %s (%lu times more "
-		    "since the last such line)", rc->where, show, repeats);
+		    "since the last such line)", rc->where, what, repeats);
 	else if (say)
-		log_msg(priority, "ratelimit: redis %s: %s", rc->where, show);
+		log_msg(priority, "ratelimit: redis %s: %s", rc->where, what);
 }
 
 /* --- the server ------------------------------------------------------- */

@@ -26,7 +26,8 @@
  *
  * Logging: the server going down and coming back, one line each (not
  * one per call); an error text given to redisconn_complain(), at most
- * once a minute while it stays the same.
+ * once a minute (the last eight texts are remembered, so that errors
+ * met in turn are not logged at every call either).
  *
  * Threads: any number of threads may call at once; each call has a
  * connection of its own for its duration (hiredis contexts are not

@@ -120,6 +120,39 @@ START_TEST(test_wrong_type)
 }
 END_TEST
 
+/* Two bad keys met in turn: one line each, not one per call. */
+START_TEST(test_two_bad_keys)
+{
+	struct rate_cell c[2] = {
+		cell("login:ray@example.org", 100, 3600, 1),
+		cell("login:sam@example.org", 100, 3600, 1),
+	};
+	char key[2][RATEREDIS_KEY_MAX];
+	const char *list[] = { "RPUSH", key[0], "x" };
+	const char *text[] = { "SET", key[1], "12 34 56" };
+	struct rate_store *s;
+	struct rate_result r;
+	int i;
+
+	NEED_REDIS();
+	s = store();
+	rateredis_key(&c[0], key[0], sizeof(key[0]));
+	rateredis_key(&c[1], key[1], sizeof(key[1]));
+	redis_do(3, list);
+	redis_do(3, text);
+	for (i = 0; i < 10; i++) {
+		r = take1(s, &c[i % 2]);
+		want_result("a bad key", &r, RATE_DOWN, 0, false, 0);
+	}
+	want_log("the list", "take: relaywarden:v1:login:ray@example.org:3600 "
+	    "is not a relaywarden cell: WRONGTYPE");
+	want_log("the string", "take: relaywarden:v1:login:sam@example.org:3600 "
+	    "holds a value that is not a relaywarden cell");
+	want_no_log("ten calls in turn");
+	rate_store_free(s);
+}
+END_TEST
+
 /* Redis killed: DOWN at once (connection refused), logged once; then,
  * for a second, DOWN without a system call. */
 START_TEST(test_killed)
@@ -405,6 +438,7 @@ redisfail_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_noscript);
 	tcase_add_test(tc, test_wrong_type);
+	tcase_add_test(tc, test_two_bad_keys);
 	tcase_add_test(tc, test_killed);
 	tcase_add_test(tc, test_hung);
 	tcase_add_test(tc, test_restart);
