@@ -12,6 +12,7 @@
 #include "escape.h"
 #include "log.h"
 #include "ratelimit.h"
+#include "rateredis.h"
 
 const char *const rate_action_words[] = { "tempfail", "hold", NULL };
 const char *const rate_down_words[] = {
@@ -459,7 +460,11 @@ ratelimit_stores_open(const struct rate_rules *r, unsigned max_keys,
 	}
 	if (r->store == NULL || strcmp(r->store, "embedded") == 0)
 		return true;
-	snprintf(err, errlen, "ratelimit_store = %s: this build has no Redis "
-	    "store", r->store);
-	return false;
+	st->main = rateredis_new(r->store + 6, (int)r->timeout_ms, err, errlen);
+	if (st->main == NULL) {
+		rate_store_free(st->local);
+		st->local = NULL;
+		return false;
+	}
+	return true;
 }

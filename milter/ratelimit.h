@@ -85,7 +85,9 @@ struct rate_stores {
 };
 
 /* Opens the stores ratelimit_store names (at start: counts survive
- * reloads); false with a message in err. */
+ * reloads): the embedded one, and Redis's for "redis:SPEC" (which is not
+ * reached yet: a Redis down at start answers "down"); false with a
+ * message in err. */
 bool	ratelimit_stores_open(const struct rate_rules *r, unsigned max_keys,
 	    struct rate_stores *st, char *err, size_t errlen);
 
