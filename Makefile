@@ -148,9 +148,13 @@ $(B)/bench/scale: $(B)/bench/scale.o $(B)/bench/listgen.o $(CORE_OBJS)
 
 # Load time, memory, ns and instructions per decision, 10 to 1M entries;
 # and the sender ownership check's lookups at 100k map entries.
-bench-scale: $(B)/bench/scale $(B)/bench/senders
+bench-scale: $(B)/bench/scale $(B)/bench/senders $(B)/bench/ratekeys
 	$(B)/bench/scale
 	$(B)/bench/senders
+	$(B)/bench/ratekeys
+
+$(B)/bench/ratekeys: $(B)/bench/ratekeys.o $(CORE_OBJS)
+	$(CC) $(RW_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(B)/bench/senders: $(B)/bench/senders.o $(CORE_OBJS)
 	$(CC) $(RW_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)

@@ -84,8 +84,14 @@ limit_take(int64_t *tat, const struct limit_window *w, int64_t now,
     uint32_t cost, bool apply, int64_t *retry)
 {
 	int64_t t = limit_interval(w), burst = t * w->count;
-	int64_t base = *tat > now ? *tat : now, next = base + t * cost;
+	int64_t base = *tat > now ? *tat : now, next;
 
+	if (cost > w->count) {		/* never fits; t * cost could overflow */
+		if (retry != NULL)
+			*retry = INT64_MAX;
+		return false;
+	}
+	next = base + t * cost;
 	if (next - now > burst) {
 		if (retry != NULL)
 			*retry = next - now - burst;

@@ -322,36 +322,39 @@ mem_hold(struct rate_store *st, const struct rate_cell *cell)
 	unlock_all(&l);
 }
 
-struct shown {
-	FILE	*out;
-	size_t	found;
-};
-
-static void
-show_one(struct slot *s, const struct rate_cell *c, int64_t now, void *arg)
-{
-	struct shown *sh = arg;
-	char w[32];
-
-	sh->found++;
-	fprintf(sh->out, "%s %s: %u used, %s%s\n", c->key,
-	    limit_format(&c->w, w, sizeof(w)), limit_used(s->tat, &c->w, now),
-	    s->hold > now ? "held" : "not held", s->tripped ? ", refusing" : "");
-}
-
+/* Every window of the key, one line each, in the cells' order (a window
+ * with no state: 0 used), as the Redis store writes them. */
 static bool
 mem_show(struct rate_store *st, const struct rate_cell *cells, size_t n,
     FILE *out)
 {
-	struct shown sh = { out, 0 };
+	struct ratemem *m = (struct ratemem *)st;
+	uint64_t fp[1][2];
+	int64_t now = m->now();
+	struct locked l;
+	const struct slot *s;
 	char w[32];
 	size_t i;
+	uint32_t used;
+	bool held, refusing;
 
-	each_slot((struct ratemem *)st, cells, n, show_one, &sh);
-	if (sh.found == 0)
-		for (i = 0; i < n; i++)
-			fprintf(out, "%s %s: 0 used, not held\n", cells[i].key,
-			    limit_format(&cells[i].w, w, sizeof(w)));
+	for (i = 0; i < n; i++) {
+		struct shard *sh;
+
+		fingerprint(&cells[i], fp[0]);
+		sh = &m->shards[fp[0][1] % SHARDS];
+		lock_all(m, fp, 1, &l);
+		s = sh->cap != 0 ? probe(sh, fp[0]) : NULL;
+		if (s != NULL && s->fp[1] == 0)
+			s = NULL;
+		used = s != NULL ? limit_used(s->tat, &cells[i].w, now) : 0;
+		held = s != NULL && s->hold > now;
+		refusing = s != NULL && s->tripped;
+		unlock_all(&l);
+		fprintf(out, "%s %s: %u used, %s%s\n", cells[i].key,
+		    limit_format(&cells[i].w, w, sizeof(w)), used,
+		    held ? "held" : "not held", refusing ? ", refusing" : "");
+	}
 	return true;
 }
 
