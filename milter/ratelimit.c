@@ -273,6 +273,7 @@ full(const struct rate_rules *r, const struct rate_stores *st,
 {
 	char name[RATE_KEY_MAX + 16];
 	bool monitor = s->mode == MODE_MONITOR;
+	size_t i;
 	size_t n = strlen(rcpt);
 
 	if (res->first)
@@ -284,12 +285,17 @@ full(const struct rate_rules *r, const struct rate_stores *st,
 			(t->store != NULL ? t->store : st->main)->ops->hold(
 			    t->store != NULL ? t->store : st->main, c);
 			t->hold = true;
+			/* It goes to the log and to Postfix's: escaped. */
 			snprintf(t->hold_why, sizeof(t->hold_why), "relaywarden: "
-			    "rate limit exceeded for %s", c->key);
+			    "rate limit exceeded for %s", escape_value(name,
+			    sizeof(name), c->key));
 		}
 		return;
 	}
 	who(c->key, name, sizeof(name));
+	for (i = 0; name[i] != '\0'; i++)	/* an SMTP reply line */
+		if ((unsigned char)name[i] < ' ' || (unsigned char)name[i] >= 0x7f)
+			name[i] = '?';
 	if (n >= 2 && rcpt[0] == '<' && rcpt[n - 1] == '>') {
 		rcpt++;
 		n -= 2;

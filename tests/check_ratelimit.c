@@ -430,6 +430,29 @@ START_TEST(test_hold)
 }
 END_TEST
 
+/* A login's control bytes reach neither the reply nor the log raw. */
+START_TEST(test_hostile_login)
+{
+	struct run r;
+	char b[512];
+
+	run_start(&r, "login_limits = 1/1h\n", "ev\r\nil", "192.0.2.1");
+	ck_assert_str_eq(rcpt(&r, "<x@remote.example>", b, sizeof(b)), OK);
+	ck_assert_str_eq(rcpt(&r, "<y@remote.example>", b, sizeof(b)),
+	    "tempfail rate_limit 451 <y@remote.example>: rate limit exceeded "
+	    "for ev??il, try later");
+	run_end(&r);
+	run_start(&r, "login_limits = 1/1h\nratelimit_action = hold\n",
+	    "ev\r\nil", "192.0.2.1");
+	ck_assert_str_eq(rcpt(&r, "<x@remote.example>", b, sizeof(b)), OK);
+	ck_assert_str_eq(rcpt(&r, "<y@remote.example>", b, sizeof(b)),
+	    "hold rate_limit - -");
+	ck_assert_str_eq(r.t.hold_why,
+	    "relaywarden: rate limit exceeded for login:ev\\x0d\\x0ail");
+	run_end(&r);
+}
+END_TEST
+
 START_TEST(test_monitor)
 {
 	struct run r;
@@ -558,6 +581,7 @@ ratelimit_suite(void)
 	tcase_add_test(tc, test_abort_gives_back);
 	tcase_add_test(tc, test_hold);
 	tcase_add_test(tc, test_monitor);
+	tcase_add_test(tc, test_hostile_login);
 	tcase_add_test(tc, test_keys_and_override);
 	tcase_add_test(tc, test_ipv6_network_and_null_sender);
 	tcase_add_test(tc, test_config_errors);
