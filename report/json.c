@@ -219,14 +219,6 @@ tops(FILE *fp, const struct tally *t, const struct view *v)
 	return ok;
 }
 
-static uint64_t
-reason_total(const struct tally *t, const struct view *v, const char *name)
-{
-	size_t r = names_find(&t->reasons, name);
-
-	return r == (size_t)-1 ? 0 : v->reason_total[r];
-}
-
 static bool
 worth(FILE *fp, const struct tally *t, const struct view *v)
 {
@@ -234,7 +226,7 @@ worth(FILE *fp, const struct tally *t, const struct view *v)
 	bool ok = true;
 
 	fputs("\"worth_a_look\": {\n  ", fp);
-	num(fp, "relay_denied", reason_total(t, v, "relay_denied"), false);
+	num(fp, "relay_denied", view_reason_total(v, t, "relay_denied"), false);
 	fputs("\"relay_denied_clients\": ", fp);
 	ok &= table(fp, t->top[TOP_RELAY_CLIENTS], v->top_rows, 1);
 	fputs(",\n  ", fp);
@@ -244,11 +236,11 @@ worth(FILE *fp, const struct tally *t, const struct view *v)
 	fputs("\"tls_logins\": ", fp);
 	ok &= table(fp, t->top[TOP_TLS_LOGINS], v->top_rows, v->guesses);
 	fputs(",\n  ", fp);
-	num(fp, "auth_required", reason_total(t, v, "auth_required"), false);
+	num(fp, "auth_required", view_reason_total(v, t, "auth_required"), false);
 	fputs("\"auth_clients\": ", fp);
 	ok &= table(fp, t->top[TOP_AUTH_CLIENTS], v->top_rows, v->guesses);
 	fputs(",\n  ", fp);
-	num(fp, "sender_not_owned", reason_total(t, v, "sender_not_owned"),
+	num(fp, "sender_not_owned", view_reason_total(v, t, "sender_not_owned"),
 	    false);
 	fputs("\"sender_logins\": ", fp);
 	ok &= table(fp, t->top[TOP_SENDER_LOGINS], v->top_rows, v->guesses);
@@ -258,8 +250,8 @@ worth(FILE *fp, const struct tally *t, const struct view *v)
 	ok &= table(fp, t->top[TOP_LIMIT_CLIENTS], v->top_rows, 1);
 	fputs(",\n  ", fp);
 	num(fp, "held", v->held, false);
-	num(fp, "internal_error", reason_total(t, v, "internal_error"), false);
-	num(fp, "unknown_listener", reason_total(t, v, "unknown_listener"),
+	num(fp, "internal_error", view_reason_total(v, t, "internal_error"), false);
+	num(fp, "unknown_listener", view_reason_total(v, t, "unknown_listener"),
 	    false);
 	num(fp, "reloads_refused", t->lines.reload_refused, false);
 	num(fp, "lines_lost", t->lost, true);

@@ -207,14 +207,6 @@ tops(FILE *fp, const struct tally *t, const struct view *v)
 	return true;
 }
 
-static uint64_t
-reason_total(const struct tally *t, const struct view *v, const char *name)
-{
-	size_t r = names_find(&t->reasons, name);
-
-	return r == (size_t)-1 ? 0 : v->reason_total[r];
-}
-
 static bool
 worth(FILE *fp, const struct tally *t, const struct view *v)
 {
@@ -222,7 +214,7 @@ worth(FILE *fp, const struct tally *t, const struct view *v)
 	size_t e;
 
 	fprintf(fp, "\nWorth a look\n");
-	row(fp, "relay_denied refusals", reason_total(t, v, "relay_denied"));
+	row(fp, "relay_denied refusals", view_reason_total(v, t, "relay_denied"));
 	if (topn_total(relay) > 0) {
 		fprintf(fp, "    Postfix's own restrictions let these relay "
 		    "attempts through; relaywarden refused\n    them. Clients:\n");
@@ -235,13 +227,13 @@ worth(FILE *fp, const struct tally *t, const struct view *v)
 	    "TLS:\n", v->guesses);
 	if (!top_rows(fp, t->top[TOP_TLS_LOGINS], v->top_rows, v->guesses))
 		return false;
-	row(fp, "auth_required refusals", reason_total(t, v, "auth_required"));
+	row(fp, "auth_required refusals", view_reason_total(v, t, "auth_required"));
 	fprintf(fp, "    clients refused %" PRIu64 " times or more for want of "
 	    "authentication:\n", v->guesses);
 	if (!top_rows(fp, t->top[TOP_AUTH_CLIENTS], v->top_rows, v->guesses))
 		return false;
 	row(fp, "sender_not_owned refusals",
-	    reason_total(t, v, "sender_not_owned"));
+	    view_reason_total(v, t, "sender_not_owned"));
 	fprintf(fp, "    logins refused %" PRIu64 " times or more for senders "
 	    "they do not own (a stolen password?):\n", v->guesses);
 	if (!top_rows(fp, t->top[TOP_SENDER_LOGINS], v->top_rows, v->guesses))
@@ -254,9 +246,9 @@ worth(FILE *fp, const struct tally *t, const struct view *v)
 		return false;
 	row(fp, "held (decision=hold)", v->held);
 	row(fp, "internal errors (reason=internal_error)",
-	    reason_total(t, v, "internal_error"));
+	    view_reason_total(v, t, "internal_error"));
 	row(fp, "unknown listeners (reason=unknown_listener)",
-	    reason_total(t, v, "unknown_listener"));
+	    view_reason_total(v, t, "unknown_listener"));
 	row(fp, "reloads refused", t->lines.reload_refused);
 	row(fp, "lines relaywarden could not log", t->lost);
 	return true;

@@ -178,3 +178,12 @@ view_period(const struct view *v, const struct tally *t, size_t *i,
 	    t->periods, v->hours[*i]) * 3600) == day);
 	return true;
 }
+
+uint64_t
+view_reason_total(const struct view *v, const struct tally *t,
+    const char *name)
+{
+	size_t r = names_find(&t->reasons, name);
+
+	return r == (size_t)-1 ? 0 : v->reason_total[r];
+}

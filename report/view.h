@@ -48,6 +48,10 @@ struct view_period {
 bool	view_make(struct view *v, const struct tally *t, bool daily);
 void	view_free(struct view *v);
 
+/* The decisions counted with reason name (0 when none). */
+uint64_t view_reason_total(const struct view *v, const struct tally *t,
+	    const char *name);
+
 /* The reasons of decision d with a count, most first, into r; returns how
  * many. */
 size_t	view_reasons_of(const struct tally *t, size_t d, size_t r[NAMES_MAX]);
