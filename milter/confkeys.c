@@ -126,9 +126,9 @@ const struct conf_row conf_rows[] = {
 	    "COUNT/PERIOD"),
 #undef LIMITS
 	{ { "limit_overrides", CONF_LIST, "", NULL, false,
-	    "login_limits of some logins or login domains instead: map files "
-	    "or tables of \"alice@example.org 5000/1d\" or \"@example.org "
-	    "off\" lines" }, conf_set_overrides, NONE, NULL, NULL },
+	    "other windows for some logins, login domains or client networks: "
+	    "map files or tables of \"alice@example.org 5000/1d\", "
+	    "\"@example.org off\" or \"192.0.2.0/24 50/1h\" lines" }, conf_set_overrides, NONE, NULL, NULL },
 	{ { "limit_exempt", CONF_LIST, "postmaster null_sender", NULL, false,
 	    "what no limit counts: recipients postmaster@any domain, mail "
 	    "from the null sender" }, conf_set_exempt, NONE, NULL, NULL },

@@ -58,24 +58,32 @@ add_override(struct parser *ps, const char *key, size_t klen, char *value,
 {
 	char k[RATE_KEY_MAX], shown[SHOWN_MAX];
 	struct limits l = { .n = 0 };
+	const char *why;
 	size_t i;
+	bool login = memchr(key, '@', klen) != NULL;
 
-	if (klen == 0 || klen >= sizeof(k) - 8 || memchr(key, '@', klen) ==
-	    NULL || (klen == 1 && key[0] == '@')) {
+	if (klen == 0 || klen >= sizeof(k) - 8 || (klen == 1 && key[0] == '@')) {
 		snprintf(k, sizeof(k), "%.*s", (int)(klen < 64 ? klen : 64), key);
 		conf_error_at(ps, file, line, "limit_overrides: \"%s\": a key "
-		    "is a login (alice@example.org) or a login domain "
-		    "(@example.org)", escape_show(shown, sizeof(shown), k));
+		    "is a login (alice@example.org), a login domain "
+		    "(@example.org) or a network (192.0.2.0/24)",
+		    escape_show(shown, sizeof(shown), k));
 		return;
 	}
 	for (i = 0; i < klen; i++)	/* logins are counted folded */
-		k[i] = key[i] >= 'A' && key[i] <= 'Z' ?
+		k[i] = login && key[i] >= 'A' && key[i] <= 'Z' ?
 		    (char)(key[i] - 'A' + 'a') : key[i];
 	k[klen] = '\0';
 	if (strcmp(value, "off") != 0) {
 		parse_windows(ps, "limit_overrides", value, &l, file, line);
 		if (l.n == 0)
 			return;		/* said, or empty: no owner */
+	}
+	if (!login) {
+		if ((why = ratelimit_net_override_add(&ps->c->rate, k, &l)) != NULL)
+			conf_error_at(ps, file, line, "limit_overrides: \"%s\": "
+			    "%s", escape_show(shown, sizeof(shown), k), why);
+		return;
 	}
 	if (ratelimit_override_add(&ps->c->rate, k, &l) == STRMAP_NOMEM)
 		ps->oom = true;

@@ -31,7 +31,7 @@ ratelimit_on(const struct rate_rules *r)
 	for (k = 0; k < RATE_KINDS; k++)
 		if (r->rcpt[k].n > 0 || r->msg[k].n > 0)
 			return true;
-	return r->overrides.tab.used > 0;
+	return r->overrides.tab.used > 0 || r->nnets > 0;
 }
 
 enum strmap_added
@@ -41,9 +41,93 @@ ratelimit_override_add(struct rate_rules *r, const char *key,
 	return strmap_add(&r->overrides, key, strlen(key), l, sizeof(*l));
 }
 
+/* The bits of a under plen (host bits) are zero. */
+static bool
+host_bits_zero(const struct netaddr *a, unsigned plen)
+{
+	unsigned bits = a->family == AF_INET ? 32 : 128, i;
+
+	for (i = plen; i < bits; i++)
+		if (a->bytes[i / 8] & (0x80 >> (i % 8)))
+			return false;
+	return true;
+}
+
+static bool
+in_net(const struct netaddr *a, const struct rate_net_override *o)
+{
+	unsigned i;
+
+	if (a->family != o->net.family)
+		return false;
+	for (i = 0; i < o->plen; i++)
+		if ((a->bytes[i / 8] ^ o->net.bytes[i / 8]) & (0x80 >> (i % 8)))
+			return false;
+	return true;
+}
+
+const char *
+ratelimit_net_override_add(struct rate_rules *r, const char *net,
+    const struct limits *l)
+{
+	char addr[64];
+	const char *slash = strrchr(net, '/');
+	size_t n = slash != NULL ? (size_t)(slash - net) : strlen(net), i;
+	struct rate_net_override o, *grown;
+	unsigned long plen;
+	char *end;
+
+	memset(&o, 0, sizeof(o));
+	if (n >= sizeof(addr))
+		return "not a network";
+	if (n >= 2 && net[0] == '[' && net[n - 1] == ']')
+		snprintf(addr, sizeof(addr), "%.*s", (int)n - 2, net + 1);
+	else
+		snprintf(addr, sizeof(addr), "%.*s", (int)n, net);
+	if (!netaddr_parse(addr, &o.net))
+		return "not a network: write 192.0.2.0/24, [2001:db8::]/48 or "
+		    "an address";
+	plen = o.net.family == AF_INET ? 32 : 128;
+	if (slash != NULL) {
+		plen = strtoul(slash + 1, &end, 10);
+		if (slash[1] < '0' || slash[1] > '9' || *end != '\0' ||
+		    plen > (o.net.family == AF_INET ? 32u : 128u))
+			return "a bad prefix length";
+	}
+	o.plen = (unsigned)plen;
+	if (!host_bits_zero(&o.net, o.plen))
+		return "host bits set under the prefix length";
+	for (i = 0; i < r->nnets; i++)
+		if (r->nets[i].plen == o.plen && in_net(&o.net, &r->nets[i]))
+			return NULL;	/* the first stays */
+	o.l = *l;
+	if ((grown = realloc(r->nets, (r->nnets + 1) * sizeof(*grown))) == NULL)
+		return "out of memory";
+	r->nets = grown;
+	r->nets[r->nnets++] = o;
+	return NULL;
+}
+
+/* The client's network override (the longest prefix), or NULL. */
+static const struct limits *
+net_windows(const struct rate_rules *r, const struct netaddr *client)
+{
+	const struct rate_net_override *best = NULL;
+	size_t i;
+
+	for (i = 0; client != NULL && i < r->nnets; i++)
+		if (in_net(client, &r->nets[i]) &&
+		    (best == NULL || r->nets[i].plen > best->plen))
+			best = &r->nets[i];
+	return best != NULL ? &best->l : NULL;
+}
+
 void
 ratelimit_rules_free(struct rate_rules *r)
 {
+	free(r->nets);
+	r->nets = NULL;
+	r->nnets = 0;
 	strmap_free(&r->overrides);
 	free(r->store);
 	free(r->alert_command);
@@ -151,7 +235,7 @@ build(const struct rate_rules *r, const struct rate_session *s,
     struct rate_txn *t)
 {
 	char keys[RATE_KINDS][RATE_KEY_MAX];
-	const struct limits *l;
+	const struct limits *l, *net = net_windows(r, s->client);
 	struct limits buf;
 	size_t k;
 
@@ -161,7 +245,7 @@ build(const struct rate_rules *r, const struct rate_session *s,
 		if (keys[k][0] == '\0')
 			continue;
 		l = k == RATE_LOGIN ? login_windows(r, keys[k] + 6, &buf) :
-		    &r->rcpt[k];
+		    net != NULL ? net : &r->rcpt[k];
 		t->nrc = add_cells(t->rc, t->nrc, keys[k], l);
 		t->nmc = add_cells(t->mc, t->nmc, keys[k], &r->msg[k]);
 	}
@@ -426,7 +510,19 @@ ratelimit_key_cells(const struct rate_rules *r, const char *key,
 		    name + plen, sizeof(name) - plen);
 	else
 		memcpy(name + plen, key + plen, strlen(key + plen) + 1);
-	l = k == RATE_LOGIN ? login_windows(r, name + plen, &buf) : &r->rcpt[k];
+	l = &r->rcpt[k];
+	if (k == RATE_LOGIN) {
+		l = login_windows(r, name + plen, &buf);
+	} else {		/* a client's network override */
+		char addr[64];
+		struct netaddr a;
+		const struct limits *o;
+
+		snprintf(addr, sizeof(addr), "%.*s", (int)strcspn(name + plen,
+		    "/"), name + plen);
+		if (netaddr_parse(addr, &a) && (o = net_windows(r, &a)) != NULL)
+			l = o;
+	}
 	for (i = 0; i < l->n + r->msg[k].n && n < max; i++, n++) {
 		memcpy(out[n].key, name, strlen(name) + 1);
 		out[n].w = i < l->n ? l->w[i] : r->msg[k].w[i - l->n];

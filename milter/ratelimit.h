@@ -8,7 +8,9 @@
  * "network:2001:db8::/64") and, for a client in my_networks without a
  * login, "mynetworks:10.1.2.3". Each kind has windows of recipients and
  * of messages (login_limits, login_message_limits, ...); limit_overrides
- * replaces a login's or a login domain's recipient windows ("off": none).
+ * replaces a login's or a login domain's recipient windows ("off": none),
+ * or, for a client in a network it names (the longest prefix), the
+ * client, network and my_networks kinds' recipient windows.
  *
  * A transaction reserves at each accepted RCPT (one recipient unit on
  * each recipient cell, and at its first one a message unit on each
@@ -54,10 +56,19 @@ enum rate_down { DOWN_LOCAL, DOWN_TEMPFAIL, DOWN_ACCEPT };
 extern const char *const rate_action_words[];
 extern const char *const rate_down_words[];
 
+/* A network's override: the client kinds' recipient windows there. */
+struct rate_net_override {
+	struct netaddr	net;		/* host bits zero */
+	unsigned	plen;
+	struct limits	l;
+};
+
 struct rate_rules {
 	struct limits	rcpt[RATE_KINDS];	/* *_limits */
 	struct limits	msg[RATE_KINDS];	/* *_message_limits */
 	struct strmap	overrides;	/* "alice@x", "@x" -> struct limits */
+	struct rate_net_override *nets;	/* the longest prefix wins */
+	size_t		nnets;
 	enum rate_action action;
 	enum rate_down	down;
 	bool		exempt_postmaster;	/* limit_exempt */
@@ -74,6 +85,12 @@ bool	ratelimit_on(const struct rate_rules *r);
  * windows, n 0 for "off"); strmap's answer. */
 enum strmap_added ratelimit_override_add(struct rate_rules *r,
 	    const char *key, const struct limits *l);
+
+/* Adds a network's override ("192.0.2.0/24", "[2001:db8::]/48", an
+ * address): NULL, or what is wrong with it ("out of memory" too). A
+ * network given twice keeps its first windows. */
+const char *ratelimit_net_override_add(struct rate_rules *r,
+	    const char *net, const struct limits *l);
 
 void	ratelimit_rules_free(struct rate_rules *r);
 

@@ -514,6 +514,79 @@ START_TEST(test_keys_and_override)
 }
 END_TEST
 
+/* Network overrides: the longest prefix decides the client kinds'
+ * windows; "off" counts nothing; logins keep theirs. */
+START_TEST(test_net_override)
+{
+	struct tu_dir d;
+	struct run r;
+	char *text, *out = NULL;
+	size_t len = 0;
+	FILE *fp;
+
+	tu_dir_make(&d);
+	free(tu_write(&d, "over", "10.1.0.0/16 7/1h\n10.1.2.3 off\n"
+	    "[2001:db8::]/32 1/1m\n"));
+	text = tu_subst("login_limits = 100/1h\nclient_limits = 50/1h\n"
+	    "network_limits = 200/1h\nlimit_overrides = @DIR@/over\n", d.path);
+	run_start(&r, text, "bob", "10.1.9.9");
+	fp = open_memstream(&out, &len);
+	ratelimit_explain(&r.c->rate, &r.s, fp);
+	ck_assert(netaddr_parse("10.1.2.3", &r.client));
+	ratelimit_explain(&r.c->rate, &r.s, fp);
+	ck_assert(netaddr_parse("10.2.0.1", &r.client));
+	ratelimit_explain(&r.c->rate, &r.s, fp);
+	fclose(fp);
+	ck_assert_str_eq(out,
+	    "limit login:bob 100/1h recipients\n"
+	    "limit client:10.1.9.9 7/1h recipients\n"
+	    "limit network:10.1.9.0/24 7/1h recipients\n"
+	    "limit login:bob 100/1h recipients\n"
+	    "limit login:bob 100/1h recipients\n"
+	    "limit client:10.2.0.1 50/1h recipients\n"
+	    "limit network:10.2.0.0/24 200/1h recipients\n");
+	free(out);
+	run_end(&r);
+	free(text);
+	tu_dir_remove(&d);
+}
+END_TEST
+
+START_TEST(test_override_errors)
+{
+	struct tu_dir d;
+	struct conf_errors errs = { NULL, 0, 0 };
+	char *conf, *got, *want;
+	struct config *c;
+
+	tu_dir_make(&d);
+	free(tu_write(&d, "over", "10.0.0.1/8 5/1h\nnowhere 5/1h\n"
+	    "10.0.0.0/33 off\n@ 5/1h\na@b 0/1h\n"));
+	conf = tu_write(&d, "rw.conf", "limit_overrides = @DIR@/over\n");
+	c = conf_load(conf, &errs);
+	got = tu_errors_join(&errs);
+	want = tu_subst("@DIR@/over:1: limit_overrides: \"10.0.0.1/8\": host "
+	    "bits set under the prefix length\n"
+	    "@DIR@/over:2: limit_overrides: \"nowhere\": not a network: write "
+	    "192.0.2.0/24, [2001:db8::]/48 or an address\n"
+	    "@DIR@/over:3: limit_overrides: \"10.0.0.0/33\": a bad prefix "
+	    "length\n"
+	    "@DIR@/over:4: limit_overrides: \"@\": a key is a login "
+	    "(alice@example.org), a login domain (@example.org) or a network "
+	    "(192.0.2.0/24)\n"
+	    "@DIR@/over:5: limit_overrides: \"0/1h\": a count of 0 lets "
+	    "nothing through: remove the limit or give a count of 1 or more\n",
+	    d.path);
+	ck_assert(c == NULL);
+	ck_assert_str_eq(got, want);
+	free(got);
+	free(want);
+	free(conf);
+	conf_errors_free(&errs);
+	tu_dir_remove(&d);
+}
+END_TEST
+
 START_TEST(test_ipv6_network_and_null_sender)
 {
 	struct run r;
@@ -582,6 +655,8 @@ ratelimit_suite(void)
 	tcase_add_test(tc, test_hold);
 	tcase_add_test(tc, test_monitor);
 	tcase_add_test(tc, test_hostile_login);
+	tcase_add_test(tc, test_net_override);
+	tcase_add_test(tc, test_override_errors);
 	tcase_add_test(tc, test_keys_and_override);
 	tcase_add_test(tc, test_ipv6_network_and_null_sender);
 	tcase_add_test(tc, test_config_errors);
