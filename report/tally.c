@@ -223,6 +223,9 @@ tally_line(struct tally *t, const char *line, size_t len)
 		return decision(t, &l, when);
 	case LL_EVENT:
 		return event(t, &l);
+	case LL_MESSAGE:
+		t->lines.messages++;
+		return true;
 	case LL_START:
 	case LL_RELOAD:
 		if (l.kind == LL_START)
