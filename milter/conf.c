@@ -23,7 +23,7 @@ conf_type_name(enum conf_type type)
 		[CONF_MODE] = "octal", [CONF_LIST] = "list",
 		[CONF_PATH] = "path", [CONF_SOCKET] = "socket",
 		[CONF_ACCOUNT] = "account", [CONF_WORD] = "word",
-		[CONF_DIR] = "directory",
+		[CONF_DIR] = "directory", [CONF_NUMBER] = "number",
 	};
 
 	return (size_t)type < sizeof(names) / sizeof(names[0]) ?

@@ -49,6 +49,7 @@ enum conf_type {
 	CONF_ACCOUNT,		/* a user or group name, or "" */
 	CONF_WORD,		/* one printable word */
 	CONF_DIR,		/* an absolute directory path */
+	CONF_NUMBER,		/* a whole number within the row's bounds */
 };
 
 struct conf_key {

@@ -37,5 +37,6 @@ config_free(struct config *c)
 	free(c->user);
 	free(c->pid_file);
 	free(c->socket_group);
+	free(c->stats_file);
 	free(c);
 }

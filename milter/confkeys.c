@@ -111,6 +111,12 @@ const struct conf_row conf_rows[] = {
 	{ { "log_accepts", CONF_BOOL, "yes", bool_words, false,
 	    "log accepted recipients too, not only refusals" },
 	    NULL, C(log_accepts), NULL, NULL },
+	{ { "stats_file", CONF_PATH, "", NULL, false, "write the counters "
+	    "here every stats_interval, in Prometheus's text format" }, NULL,
+	    C(stats_file), NULL, NULL },
+	{ { "stats_interval", CONF_NUMBER, "15", NULL, false, "seconds "
+	    "between two writes of stats_file, 1 to 3600" }, NULL,
+	    C(stats_interval), (const int[]){ 1, 3600 }, NULL },
 	{ { "user", CONF_ACCOUNT, "", NULL, true,
 	    "started as root, become this user (and its primary group) for "
 	    "good once the socket and the pid file are open" }, NULL, C(user),
@@ -523,6 +529,28 @@ set_account(struct parser *ps, size_t k, const char *value, const char *file,
 	set_string(ps, k, value);
 }
 
+/* A whole number within the row's bounds, in decimal. */
+static void
+set_number(struct parser *ps, size_t k, const char *value, const char *file,
+    unsigned line)
+{
+	const int *b = conf_rows[k].values;
+	unsigned long v = 0;
+	const char *s;
+	char shown[SHOWN_MAX];
+
+	for (s = value; *s >= '0' && *s <= '9' && s - value < 9; s++)
+		v = v * 10 + (unsigned long)(*s - '0');
+	if (s == value || *s != '\0' || v < (unsigned long)b[0] ||
+	    v > (unsigned long)b[1]) {
+		conf_error_at(ps, file, line, "%s must be a whole number from "
+		    "%d to %d, not \"%s\"", conf_rows[k].pub.name, b[0], b[1],
+		    escape_show(shown, sizeof(shown), value));
+		return;
+	}
+	*(unsigned *)field(ps, k) = (unsigned)v;
+}
+
 /* A unix socket's mode: no access for others, who are not the MTA. */
 static void
 set_mode(struct parser *ps, size_t k, const char *value, const char *file,
@@ -674,6 +702,7 @@ conf_apply(struct parser *ps, size_t k, const char *value, const char *file,
 		[CONF_BOOL] = set_bool, [CONF_ENUM] = set_enum,
 		[CONF_MODE] = set_mode, [CONF_PATH] = set_path,
 		[CONF_ACCOUNT] = set_account, [CONF_DIR] = set_dir,
+		[CONF_NUMBER] = set_number,
 	};
 	conf_setter *set = conf_rows[k].set != NULL ? conf_rows[k].set :
 	    by_type[conf_rows[k].pub.type];
@@ -711,6 +740,7 @@ conf_copy(const struct config *from, struct config *to, size_t k)
 		*(int *)dst = *(const int *)src;
 		break;
 	case CONF_MODE:
+	case CONF_NUMBER:
 		*(unsigned *)dst = *(const unsigned *)src;
 		break;
 	case CONF_LIST:
@@ -753,7 +783,9 @@ conf_format(const struct config *c, size_t k, char *buf, size_t len)
 		    r->pub.words[i] : "?");
 		break;
 	case CONF_MODE:
-		snprintf(buf, len, "%04o", *(const unsigned *)f);
+	case CONF_NUMBER:
+		snprintf(buf, len, r->pub.type == CONF_MODE ? "%04o" : "%u",
+		    *(const unsigned *)f);
 		break;
 	case CONF_LIST:
 		snprintf(buf, len, "%s", c->text[k] != NULL ? c->text[k] :

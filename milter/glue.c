@@ -29,6 +29,12 @@
  *                                          with the last transaction's
  *                                          login
  *   rcpt     i                             queue id, for the log
+ * and at the end of message we read i, the queue id, for the message's
+ * line: Postfix sends it there by default (milter_end_of_data_macros), and
+ * libmilter still has the last RCPT's (Sendmail's queue id is known from
+ * MAIL FROM on). Not asked for with a list of our own: smfi_setsymlist
+ * copies each list for every connection, about 500 instructions a
+ * session (callgrind), a third of the message line's cost.
  * An MTA that cannot take a list (no SMFIF_SETSYMLIST offered) gets the
  * CONNECT event asked for, so the client address still comes from the
  * connection; its macro configuration must add the rest
@@ -55,6 +61,7 @@
 #include "log.h"
 #include "policy.h"
 #include "snap.h"
+#include "stats.h"
 
 /*
  * Longest macro value kept, NUL included. A longer one is cut, and a cut
@@ -79,6 +86,9 @@ struct conn {
 	bool		in_mail;
 	bool		txn_made;	/* txn holds this transaction's part */
 	size_t		txn_len;
+	enum listener	listener;	/* MAIL FROM's verdict's rule */
+	unsigned long	accepted;	/* recipients told to go on */
+	unsigned long	refused;	/* recipients refused, 4xx or 5xx */
 	/* The text buffers, last: conn_get() zeroes everything above
 	 * client_text and makes each of these "". */
 	char		client_text[NETADDR_TEXT_MAX];	/* "" until logged */
@@ -140,6 +150,7 @@ rw_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 
 	(void)f2;
 	(void)f3;
+	stats_session_open();
 	*pf0 = f0 & SMFIF_SETSYMLIST;
 	*pf2 = 0;
 	*pf3 = 0;
@@ -291,51 +302,83 @@ client_text(struct conn *c)
 	return c->client_text;
 }
 
-/* Logs one decision and turns it into the milter's answer. */
+/* The fields every line of the transaction shares (listener .. from). */
+static void
+txn_fields(struct conn *c, enum listener l, struct log_decision *d)
+{
+	memset(d, 0, sizeof(*d));
+	d->listener = policy_listener_name(l);
+	d->port = c->port;
+	d->client = client_text(c);
+	d->auth = c->auth;
+	d->tls = c->tls;
+	d->from = c->from;
+}
+
+/* The transaction's part of d's line, escaped once per transaction
+ * (log_format_txn()); d's transaction fields are set. */
+static void
+txn_part(struct conn *c, struct log_decision *d)
+{
+	if (!c->txn_made) {
+		c->txn_len = log_format_txn(c->txn, sizeof(c->txn), d);
+		c->txn_made = true;
+	}
+	d->txn = c->txn;
+	d->txn_len = c->txn_len;
+}
+
+/* The decision line of a verdict. */
+static void
+log_verdict(SMFICTX *ctx, struct conn *c, const struct config *cf,
+    const struct verdict *v, const char *rcpt, bool refusal)
+{
+	struct log_decision d;
+
+	txn_fields(c, v->listener, &d);
+	d.queue_id = smfi_getsymval(ctx, "i");
+	d.rcpt = rcpt;
+	d.decision = policy_decision_name(v->decision);
+	d.reason = policy_reason_name(v->reason);
+	d.code = v->code;
+	d.dsn = v->xcode;
+	d.policy = cf->digest_short;
+	if (rcpt == NULL && v->sender_checked) {
+		d.sender_key = v->sender.result == SENDER_SELF ?
+		    "(self)" : v->sender.key;
+		d.owners = v->sender.result == SENDER_SELF ?
+		    c->auth : v->sender.owners;
+	}
+	txn_part(c, &d);
+	log_decision(&d, refusal);
+}
+
+/* Logs and counts one decision and turns it into the milter's answer. */
 static sfsistat
 answer(SMFICTX *ctx, struct conn *c, const struct config *cf,
     const struct verdict *v, const char *rcpt)
 {
-	struct log_decision d;
 	char text[2 * VERDICT_TEXT_MAX];
 	const char *s;
 	size_t o = 0;
 	bool refusal = v->decision != DECISION_ACCEPT;
+	bool refused = v->decision == DECISION_REJECT ||
+	    v->decision == DECISION_TEMPFAIL;
 
+	stats_decision(v->listener, v->decision, v->reason);
 	if (!v->listener_known)
 		warn_listener(c, cf->policy);
+	if (rcpt == NULL)
+		c->listener = v->listener;
+	else if (refused)
+		c->refused++;
+	else
+		c->accepted++;
 	/* At MAIL FROM only refusals, unless the sender check decided. */
 	if (refusal || (cf->log_accepts && (rcpt != NULL ||
-	    v->sender_checked))) {
-		memset(&d, 0, sizeof(d));
-		d.queue_id = smfi_getsymval(ctx, "i");
-		d.listener = policy_listener_name(v->listener);
-		d.port = c->port;
-		d.client = client_text(c);
-		d.auth = c->auth;
-		d.tls = c->tls;
-		d.from = c->from;
-		d.rcpt = rcpt;
-		d.decision = policy_decision_name(v->decision);
-		d.reason = policy_reason_name(v->reason);
-		d.code = v->code;
-		d.dsn = v->xcode;
-		d.policy = cf->digest_short;
-		if (rcpt == NULL && v->sender_checked) {
-			d.sender_key = v->sender.result == SENDER_SELF ?
-			    "(self)" : v->sender.key;
-			d.owners = v->sender.result == SENDER_SELF ?
-			    c->auth : v->sender.owners;
-		}
-		if (!c->txn_made) {
-			c->txn_len = log_format_txn(c->txn, sizeof(c->txn), &d);
-			c->txn_made = true;
-		}
-		d.txn = c->txn;
-		d.txn_len = c->txn_len;
-		log_decision(&d, refusal);
-	}
-	if (v->decision != DECISION_REJECT && v->decision != DECISION_TEMPFAIL)
+	    v->sender_checked)))
+		log_verdict(ctx, c, cf, v, rcpt, refusal);
+	if (!refused)
 		return SMFIS_CONTINUE;	/* never SMFIS_ACCEPT: later rcpts count */
 	/* The reply text is a format string on the MTA side (libmilter
 	 * docs): double every '%' that an echoed address may carry. */
@@ -353,6 +396,7 @@ answer(SMFICTX *ctx, struct conn *c, const struct config *cf,
 static sfsistat
 internal_error(SMFICTX *ctx, const char *where, const char *why)
 {
+	stats_internal_error();
 	log_msg(LOG_ERR, "%s: %s: answering 451", where, why);
 	(void)smfi_setreply(ctx, "451", "4.3.0",
 	    "Temporary failure in relay policy, try again later");
@@ -391,6 +435,7 @@ on_envfrom(SMFICTX *ctx, char **argv)
 	(void)copy_cut(c->from, argv[0] != NULL ? argv[0] : "");
 	c->in_mail = true;
 	c->txn_made = false;
+	c->accepted = c->refused = 0;
 	request(c, &req, NULL);
 	policy_eval(snap_policy(c->snap), &req, &v);
 	return answer(ctx, c, snap_config(c->snap), &v, NULL);
@@ -481,11 +526,38 @@ end_transaction(SMFICTX *ctx)
 		c->in_mail = false;
 }
 
+/* The message's line: its queue id ({i} is known at its end), the
+ * transaction's facts and what was decided for its recipients. Logged
+ * with the accepts (log_accepts). */
+static void
+log_end_of_message(SMFICTX *ctx, struct conn *c)
+{
+	const struct config *cf;
+	struct log_decision d;
+	struct log_message m;
+
+	if (c == NULL || !c->in_mail || c->snap == NULL ||
+	    !(cf = snap_config(c->snap))->log_accepts)
+		return;
+	txn_fields(c, c->listener, &d);
+	txn_part(c, &d);
+	m.queue_id = smfi_getsymval(ctx, "i");
+	m.txn = d.txn;
+	m.txn_len = d.txn_len;
+	m.accepted = c->accepted;
+	m.refused = c->refused;
+	m.policy = cf->digest_short;
+	log_message(&m);
+}
+
 static sfsistat
 rw_eom(SMFICTX *ctx)
 {
+	enter();
+	stats_message();
+	log_end_of_message(ctx, smfi_getpriv(ctx));
 	end_transaction(ctx);
-	return SMFIS_CONTINUE;
+	return leave(SMFIS_CONTINUE);
 }
 
 static sfsistat
@@ -500,6 +572,7 @@ rw_close(SMFICTX *ctx)
 {
 	struct conn *c = smfi_getpriv(ctx);
 
+	stats_session_close();
 	/* close may come with no state: connect failed or never came. */
 	if (c != NULL) {
 		snap_release(c->snap);

@@ -1721,6 +1721,7 @@ START_TEST(test_keys)
 		"allow_wide_networks", "sender_login_check",
 		"sender_login_maps", "sender_login_self", "sender_login_domain",
 		"sender_login_local_domains", "recipient_delimiter",
+		"stats_file", "stats_interval",
 	};
 	const size_t nwant = sizeof(want) / sizeof(want[0]);
 	const struct conf_key *k = conf_keys();
