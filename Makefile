@@ -209,6 +209,7 @@ test-all: check check-san check-valgrind all fuzz-brief fuzz-mutants bench-bins 
 	tests/sendmail/run
 	tests/integration/run
 	tests/report/run
+	tests/stats/run
 	DATAGATE_BIN=$(abspath $(B))/tests/integration/datagate \
 	    tests/integration/afterdata
 	tests/integration/mynetworks
@@ -280,7 +281,8 @@ BUILD_DEPS = build-essential pkg-config libmilter-dev libcidr-dev libssl-dev \
 RUN_DEPS = postfix adduser
 TEST_DEPS = check valgrind systemd swaks sasl2-bin libsasl2-modules openssl \
 	    libnet-ssleay-perl miltertest sendmail-cf m4 \
-	    perl procps iproute2 git python3 libxml2-utils time \
+	    perl procps iproute2 git python3 python3-prometheus-client \
+	    libxml2-utils time \
 	    clang libclang-rt-dev llvm
 DEB_DEPS = debhelper dpkg-dev lintian
 # $(call apt_install,PACKAGES): those of PACKAGES not installed yet.

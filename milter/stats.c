@@ -10,7 +10,7 @@
 atomic_ullong stats_decisions[STATS_LISTENERS][STATS_DECISIONS]
     [STATS_REASONS];
 static atomic_ullong sessions, sessions_closed, messages, internal_errors;
-static atomic_ullong reloads, reload_failures;
+static atomic_ullong reloads, reload_failures, write_failures;
 static time_t started;
 
 static void
@@ -50,6 +50,12 @@ stats_reload(bool took)
 }
 
 void
+stats_write_failed(void)
+{
+	bump(&write_failures);
+}
+
+void
 stats_init(time_t start)
 {
 	size_t l, d, r;
@@ -65,6 +71,7 @@ stats_init(time_t start)
 	atomic_store(&internal_errors, 0);
 	atomic_store(&reloads, 0);
 	atomic_store(&reload_failures, 0);
+	atomic_store(&write_failures, 0);
 }
 
 void
@@ -83,6 +90,7 @@ stats_read(struct stats_figures *f)
 	f->reloads = atomic_load(&reloads);
 	f->reload_failures = atomic_load(&reload_failures);
 	f->lines_lost = slog_lost();
+	f->write_failures = atomic_load(&write_failures);
 	for (l = 0; l < STATS_LISTENERS; l++)
 		for (d = 0; d < STATS_DECISIONS; d++)
 			for (r = 0; r < STATS_REASONS; r++)
@@ -191,6 +199,9 @@ stats_write_prom(FILE *out, const struct stats_figures *f)
 	metric(out, "relaywarden_syslog_lines_lost_total", "counter", "Log "
 	    "lines lost while the syslog socket could not be reached.",
 	    f->lines_lost);
+	metric(out, "relaywarden_stats_write_failures_total", "counter",
+	    "Writes of this file that failed (said once in the log).",
+	    f->write_failures);
 	return !ferror(out);
 }
 
@@ -249,9 +260,10 @@ stats_log_lines(const struct stats_figures *f, stats_emit_fn *emit,
 		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	snprintf(line, sizeof(line), "stats: started=%s sessions=%llu "
 	    "open=%llu messages=%llu internal_errors=%llu reloads=%llu "
-	    "reload_failures=%llu lines_lost=%llu policy=%.12s", when,
-	    f->sessions, open_sessions(f), f->messages, f->internal_errors,
-	    f->reloads, f->reload_failures, f->lines_lost,
+	    "reload_failures=%llu lines_lost=%llu stats_write_failures=%llu "
+	    "policy=%.12s", when, f->sessions, open_sessions(f), f->messages,
+	    f->internal_errors, f->reloads, f->reload_failures, f->lines_lost,
+	    f->write_failures,
 	    f->digest[0] != '\0' ? f->digest : "-");
 	emit(line, arg);
 	for (l = 0; l < STATS_LISTENERS; l++)

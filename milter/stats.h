@@ -58,6 +58,7 @@ void	stats_session_close(void);	/* ... and closed it */
 void	stats_message(void);		/* a message reached its end */
 void	stats_internal_error(void);	/* a 451 without a decision */
 void	stats_reload(bool took);	/* a reload, taken or refused */
+void	stats_write_failed(void);	/* stats_file could not be written */
 
 /* Sets the start time (and every counter to 0, for tests). */
 void	stats_init(time_t start);
@@ -67,7 +68,7 @@ struct stats_figures {
 	time_t		start;
 	unsigned long long sessions, sessions_closed, messages;
 	unsigned long long internal_errors, reloads, reload_failures;
-	unsigned long long lines_lost;
+	unsigned long long lines_lost, write_failures;
 	unsigned long long decisions[STATS_LISTENERS][STATS_DECISIONS]
 	    [STATS_REASONS];
 	/* The policy in force ("" when none): set by the caller. */

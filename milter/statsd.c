@@ -135,12 +135,14 @@ write_out(const struct target *t, struct state *st)
 		if (st->failing)
 			log_msg(LOG_INFO, "stats: %s written again", shown);
 		st->failing = false;
-	} else if (!st->failing) {
+	} else {
+		stats_write_failed();
+		if (!st->failing)
+			log_msg(LOG_WARNING, "stats: %s; the directory must exist "
+			    "and be writable by user (under systemd: in "
+			    "ReadWritePaths=); the counters are kept, and said "
+			    "once more when it works again", err);
 		st->failing = true;
-		log_msg(LOG_WARNING, "stats: %s; the directory must exist and be "
-		    "writable by user (under systemd: in ReadWritePaths=); the "
-		    "counters are kept, and said once more when it works again",
-		    err);
 	}
 }
 

@@ -37,6 +37,7 @@ known(struct stats_figures *f)
 	f->reloads = 2;
 	f->reload_failures = 1;
 	f->lines_lost = 7;
+	f->write_failures = 2;
 	f->decisions[LISTENER_SMTP][DECISION_ACCEPT][REASON_LOCAL_DOMAIN] = 5;
 	f->decisions[LISTENER_SMTP][DECISION_REJECT][REASON_RELAY_DENIED] = 3;
 	f->decisions[LISTENER_SUBMISSION][DECISION_ACCEPT][REASON_SENDER_OK] = 2;
@@ -91,7 +92,11 @@ static const char known_prom[] =
 "# HELP relaywarden_syslog_lines_lost_total Log lines lost while the "
 "syslog socket could not be reached.\n"
 "# TYPE relaywarden_syslog_lines_lost_total counter\n"
-"relaywarden_syslog_lines_lost_total 7\n";
+"relaywarden_syslog_lines_lost_total 7\n"
+"# HELP relaywarden_stats_write_failures_total Writes of this file that "
+"failed (said once in the log).\n"
+"# TYPE relaywarden_stats_write_failures_total counter\n"
+"relaywarden_stats_write_failures_total 2\n";
 
 /* stats_write_prom()'s text for f; the caller frees it. */
 static char *
@@ -171,6 +176,7 @@ START_TEST(test_counters)
 	stats_reload(true);
 	stats_reload(true);
 	stats_reload(false);
+	stats_write_failed();
 	stats_decision(LISTENER_SMTP, DECISION_REJECT, REASON_RELAY_DENIED);
 	stats_decision(LISTENER_SMTP, DECISION_REJECT, REASON_RELAY_DENIED);
 	stats_decision(LISTENER_SUBMISSION, DECISION_TEMPFAIL,
@@ -190,6 +196,7 @@ START_TEST(test_counters)
 	ck_assert_uint_eq(f.reloads, 2);
 	ck_assert_uint_eq(f.reload_failures, 1);
 	ck_assert_uint_eq(f.lines_lost, slog_lost());
+	ck_assert_uint_eq(f.write_failures, 1);
 	ck_assert_uint_eq(f.decisions[LISTENER_SMTP][DECISION_REJECT]
 	    [REASON_RELAY_DENIED], 2);
 	ck_assert_uint_eq(f.decisions[LISTENER_SUBMISSION][DECISION_TEMPFAIL]
@@ -267,7 +274,8 @@ START_TEST(test_log_lines)
 	ck_assert_int_eq(l.n, 3);
 	ck_assert_str_eq(l.text, "stats: started=2026-11-22T08:53:16Z "
 	    "sessions=12 open=3 messages=4 internal_errors=1 reloads=2 "
-	    "reload_failures=1 lines_lost=7 policy=3f2a9c01d4e5\n"
+	    "reload_failures=1 lines_lost=7 stats_write_failures=2 "
+	    "policy=3f2a9c01d4e5\n"
 	    "stats: listener=smtp accept/local_domain=5 reject/relay_denied=3\n"
 	    "stats: listener=submission accept/sender_ok=2 "
 	    "would_reject/auth_required=1\n");
@@ -278,7 +286,7 @@ START_TEST(test_log_lines)
 	stats_log_lines(&f, collect, &l);
 	ck_assert_str_eq(l.text, "stats: started=- sessions=0 open=0 "
 	    "messages=0 internal_errors=0 reloads=0 reload_failures=0 "
-	    "lines_lost=0 policy=-\n");
+	    "lines_lost=0 stats_write_failures=0 policy=-\n");
 }
 END_TEST
 
