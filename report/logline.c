@@ -224,6 +224,37 @@ message_line(struct logline *out)
 	return out->kind = LL_MESSAGE;
 }
 
+/* What a line of key=value words is, its words read: a decision, an
+ * event, a message, or damaged. */
+static enum logline_kind
+classify(struct logline *out)
+{
+	if (out->decision.p == NULL) {
+		if (out->event.p == NULL && (out->accepted.p != NULL ||
+		    out->refused.p != NULL))
+			return message_line(out);
+		if (out->event.p == NULL)
+			return damaged(out, "no decision");
+		if (!is_word(out->event))
+			return damaged(out, "bad event");
+		return out->kind = LL_EVENT;
+	}
+	if (out->listener.p == NULL || out->client.p == NULL ||
+	    out->reason.p == NULL || out->policy.p == NULL)
+		return damaged(out, "key missing");
+	if (!is_word(out->decision) || !is_word(out->reason) ||
+	    !(is_word(out->listener) || is_dash(out->listener)))
+		return damaged(out, "bad word");
+	if (out->policy.n != 12 || !is_hex(out->policy.p, 12))
+		return damaged(out, "bad policy");
+	if ((out->code.p != NULL && !is_code(out->code)) ||
+	    (out->dsn.p != NULL && !is_dsn(out->dsn)))
+		return damaged(out, "bad code");
+	if (out->event.p != NULL && !is_word(out->event))
+		return damaged(out, "bad event");
+	return out->kind = LL_DECISION;
+}
+
 /* "QUEUEID: key=value key=value ..." */
 static enum logline_kind
 decision_line(const char *m, size_t n, struct logline *out)
@@ -275,30 +306,7 @@ decision_line(const char *m, size_t n, struct logline *out)
 			break;
 		s++;	/* the space */
 	}
-	if (out->decision.p == NULL) {
-		if (out->event.p == NULL && (out->accepted.p != NULL ||
-		    out->refused.p != NULL))
-			return message_line(out);
-		if (out->event.p == NULL)
-			return damaged(out, "no decision");
-		if (!is_word(out->event))
-			return damaged(out, "bad event");
-		return out->kind = LL_EVENT;
-	}
-	if (out->listener.p == NULL || out->client.p == NULL ||
-	    out->reason.p == NULL || out->policy.p == NULL)
-		return damaged(out, "key missing");
-	if (!is_word(out->decision) || !is_word(out->reason) ||
-	    !(is_word(out->listener) || is_dash(out->listener)))
-		return damaged(out, "bad word");
-	if (out->policy.n != 12 || !is_hex(out->policy.p, 12))
-		return damaged(out, "bad policy");
-	if ((out->code.p != NULL && !is_code(out->code)) ||
-	    (out->dsn.p != NULL && !is_dsn(out->dsn)))
-		return damaged(out, "bad code");
-	if (out->event.p != NULL && !is_word(out->event))
-		return damaged(out, "bad event");
-	return out->kind = LL_DECISION;
+	return classify(out);
 }
 
 /* " key=VALUE" in m: VALUE, up to the next space. */
