@@ -104,15 +104,16 @@ check: $(B)/tests/check_relaywarden all
 check-san:
 	$(MAKE) B=build/san CFLAGS='-O1 -g $(SAN_FLAGS)' \
 	    LDFLAGS='$(SAN_FLAGS)' check
-# The milter-protocol tests and the Postfix suite once more, against the
-# daemon built with AddressSanitizer and UBSan (build/san/): each fails on
-# any sanitizer report in the daemon's log; and the report's suite against
+# The milter-protocol tests, the Postfix suite and the counters' suite
+# once more, against the daemon built with AddressSanitizer and UBSan
+# (build/san/): each fails on any sanitizer report in the daemon's log; and the report's suite against
 # relaywarden-report built so (a report aborts the run: its status fails).
 check-san-integration:
 	$(MAKE) B=build/san CFLAGS='-O1 -g $(SAN_FLAGS)' \
 	    LDFLAGS='$(SAN_FLAGS)' all
 	RW_BIN=$(CURDIR)/build/san/milter/relaywarden tests/miltertest/run
 	BED_RW_BIN=$(CURDIR)/build/san/milter/relaywarden tests/integration/run
+	BED_RW_BIN=$(CURDIR)/build/san/milter/relaywarden tests/stats/run
 	REPORT_BIN=$(CURDIR)/build/san/report/relaywarden-report \
 	    RW_REPORT_POSTFIX=0 tests/report/run
 # ThreadSanitizer (clang, in build/tsan/): the unit tests, then the daemon
