@@ -110,8 +110,8 @@ struct conn {
  * stop: a session waiting for its next command is never served again,
  * and smfi_main() returns without waiting for anything. What can still
  * end well is a callback already running; glue_drain() waits for those.
+ * The sessions left open are the states held (stats_states()).
  */
-static atomic_ulong sessions;	/* state created .. close */
 static atomic_uint running;	/* callbacks that answer, in progress */
 
 /* Copies src into dst (MACRO_MAX bytes); true when it did not fit. */
@@ -150,7 +150,7 @@ rw_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 
 	(void)f2;
 	(void)f3;
-	stats_session_open();
+	stats_session();
 	*pf0 = f0 & SMFIF_SETSYMLIST;
 	*pf2 = 0;
 	*pf3 = 0;
@@ -198,7 +198,7 @@ conn_get(SMFICTX *ctx)
 		free(c);
 		return NULL;
 	}
-	atomic_fetch_add(&sessions, 1);
+	stats_state_new();	/* the sessions open (glue_drain()) */
 	return c;
 }
 
@@ -572,13 +572,12 @@ rw_close(SMFICTX *ctx)
 {
 	struct conn *c = smfi_getpriv(ctx);
 
-	stats_session_close();
 	/* close may come with no state: connect failed or never came. */
 	if (c != NULL) {
 		snap_release(c->snap);
 		free(c);
 		(void)smfi_setpriv(ctx, NULL);
-		atomic_fetch_sub(&sessions, 1);
+		stats_state_free();
 	}
 	return SMFIS_CONTINUE;
 }
@@ -630,5 +629,5 @@ glue_drain(unsigned seconds, unsigned long *open, unsigned *busy)
 	for (n = 0; atomic_load(&running) > 0 && n < seconds * 100UL; n++)
 		nanosleep(&tick, NULL);
 	*busy = atomic_load(&running);
-	*open = atomic_load(&sessions);
+	*open = (unsigned long)stats_states();
 }

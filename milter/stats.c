@@ -9,7 +9,8 @@
 
 atomic_ullong stats_decisions[STATS_LISTENERS][STATS_DECISIONS]
     [STATS_REASONS];
-static atomic_ullong sessions, sessions_closed, messages, internal_errors;
+static atomic_ullong sessions, states_new, states_freed, messages;
+static atomic_ullong internal_errors;
 static atomic_ullong reloads, reload_failures, write_failures;
 static time_t started;
 
@@ -20,15 +21,32 @@ bump(atomic_ullong *c)
 }
 
 void
-stats_session_open(void)
+stats_session(void)
 {
 	bump(&sessions);
 }
 
 void
-stats_session_close(void)
+stats_state_new(void)
 {
-	bump(&sessions_closed);
+	bump(&states_new);
+}
+
+void
+stats_state_free(void)
+{
+	bump(&states_freed);
+}
+
+unsigned long long
+stats_states(void)
+{
+	/* Freed first: a state freed between the two reads is then never
+	 * counted as -1. */
+	unsigned long long freed = atomic_load(&states_freed);
+	unsigned long long made = atomic_load(&states_new);
+
+	return made >= freed ? made - freed : 0;
 }
 
 void
@@ -66,7 +84,8 @@ stats_init(time_t start)
 			for (r = 0; r < STATS_REASONS; r++)
 				atomic_store(&stats_decisions[l][d][r], 0);
 	atomic_store(&sessions, 0);
-	atomic_store(&sessions_closed, 0);
+	atomic_store(&states_new, 0);
+	atomic_store(&states_freed, 0);
 	atomic_store(&messages, 0);
 	atomic_store(&internal_errors, 0);
 	atomic_store(&reloads, 0);
@@ -81,9 +100,9 @@ stats_read(struct stats_figures *f)
 
 	memset(f, 0, sizeof(*f));
 	f->start = started;
-	/* Closed before open: a session that closes between the two reads
-	 * is then never counted as open -1. */
-	f->sessions_closed = atomic_load(&sessions_closed);
+	/* Freed before made, as stats_states() reads them. */
+	f->states_freed = atomic_load(&states_freed);
+	f->states_new = atomic_load(&states_new);
 	f->sessions = atomic_load(&sessions);
 	f->messages = atomic_load(&messages);
 	f->internal_errors = atomic_load(&internal_errors);
@@ -133,8 +152,8 @@ reason_word(size_t r)
 static unsigned long long
 open_sessions(const struct stats_figures *f)
 {
-	return f->sessions >= f->sessions_closed ?
-	    f->sessions - f->sessions_closed : 0;
+	return f->states_new >= f->states_freed ?
+	    f->states_new - f->states_freed : 0;
 }
 
 /* "# HELP", "# TYPE" and one sample without labels. */
@@ -184,7 +203,8 @@ stats_write_prom(FILE *out, const struct stats_figures *f)
 	metric(out, "relaywarden_sessions_total", "counter", "Milter sessions "
 	    "the MTA opened (one per SMTP session).", f->sessions);
 	metric(out, "relaywarden_sessions_open", "gauge", "Milter sessions "
-	    "open now.", open_sessions(f));
+	    "open now that have begun a transaction (from their first MAIL "
+	    "FROM on).", open_sessions(f));
 	metric(out, "relaywarden_messages_total", "counter", "Messages that "
 	    "reached their end (a QUEUEID line each).", f->messages);
 	decisions(out, f);

@@ -53,8 +53,14 @@ stats_decision(enum listener l, enum decision d, enum reason r)
 }
 
 /* What the counters count, each called once per event. */
-void	stats_session_open(void);	/* the MTA opened a milter session */
-void	stats_session_close(void);	/* ... and closed it */
+void	stats_session(void);		/* the MTA opened a milter session */
+/* A session's state (glue.c), from its first MAIL FROM to its close:
+ * the sessions open that the open gauge and a stop count. (libmilter
+ * calls close for a connection that never negotiated, too: a probe, a
+ * port scan; so the gauge is not made of negotiations and closes.) */
+void	stats_state_new(void);
+void	stats_state_free(void);
+unsigned long long stats_states(void);	/* held now */
 void	stats_message(void);		/* a message reached its end */
 void	stats_internal_error(void);	/* a 451 without a decision */
 void	stats_reload(bool took);	/* a reload, taken or refused */
@@ -66,7 +72,7 @@ void	stats_init(time_t start);
 /* The figures at one moment. */
 struct stats_figures {
 	time_t		start;
-	unsigned long long sessions, sessions_closed, messages;
+	unsigned long long sessions, states_new, states_freed, messages;
 	unsigned long long internal_errors, reloads, reload_failures;
 	unsigned long long lines_lost, write_failures;
 	unsigned long long decisions[STATS_LISTENERS][STATS_DECISIONS]

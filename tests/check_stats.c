@@ -31,7 +31,8 @@ known(struct stats_figures *f)
 	memset(f, 0, sizeof(*f));
 	f->start = T_START;
 	f->sessions = 12;
-	f->sessions_closed = 9;
+	f->states_new = 10;
+	f->states_freed = 7;
 	f->messages = 4;
 	f->internal_errors = 1;
 	f->reloads = 2;
@@ -60,7 +61,8 @@ static const char known_prom[] =
 "SMTP session).\n"
 "# TYPE relaywarden_sessions_total counter\n"
 "relaywarden_sessions_total 12\n"
-"# HELP relaywarden_sessions_open Milter sessions open now.\n"
+"# HELP relaywarden_sessions_open Milter sessions open now that have begun "
+"a transaction (from their first MAIL FROM on).\n"
 "# TYPE relaywarden_sessions_open gauge\n"
 "relaywarden_sessions_open 3\n"
 "# HELP relaywarden_messages_total Messages that reached their end (a "
@@ -132,7 +134,7 @@ START_TEST(test_prom_empty)
 	char *got;
 
 	memset(&f, 0, sizeof(f));
-	f.sessions_closed = 1;	/* a close read after its open */
+	f.states_freed = 1;	/* a free read after its new */
 	got = prom(&f);
 	ck_assert_msg(strstr(got, "relaywarden_policy_info{") == NULL &&
 	    strstr(got, "relaywarden_decisions_total{") == NULL, "%s", got);
@@ -168,9 +170,11 @@ START_TEST(test_counters)
 	int i;
 
 	stats_init(T_START);
-	for (i = 0; i < 3; i++)
-		stats_session_open();
-	stats_session_close();
+	for (i = 0; i < 3; i++) {
+		stats_session();
+		stats_state_new();
+	}
+	stats_state_free();
 	stats_message();
 	stats_internal_error();
 	stats_reload(true);
@@ -190,7 +194,9 @@ START_TEST(test_counters)
 	stats_read(&f);
 	ck_assert_int_eq(f.start, T_START);
 	ck_assert_uint_eq(f.sessions, 3);
-	ck_assert_uint_eq(f.sessions_closed, 1);
+	ck_assert_uint_eq(f.states_new, 3);
+	ck_assert_uint_eq(f.states_freed, 1);
+	ck_assert_uint_eq(stats_states(), 2);
 	ck_assert_uint_eq(f.messages, 1);
 	ck_assert_uint_eq(f.internal_errors, 1);
 	ck_assert_uint_eq(f.reloads, 2);
@@ -225,7 +231,7 @@ count_many(void *arg)
 	for (i = 0; i < EACH; i++) {
 		stats_decision(LISTENER_SMTP, DECISION_ACCEPT,
 		    REASON_MY_NETWORKS);
-		stats_session_open();
+		stats_session();
 	}
 	return NULL;
 }
