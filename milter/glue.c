@@ -302,83 +302,68 @@ client_text(struct conn *c)
 	return c->client_text;
 }
 
-/* The fields every line of the transaction shares (listener .. from). */
+/* Counts a verdict: for monitoring (stats.h), and for the message's
+ * line (its transaction's listener, its recipients let through and
+ * refused; a would_reject one goes through). */
 static void
-txn_fields(struct conn *c, enum listener l, struct log_decision *d)
+count(struct conn *c, const struct verdict *v, const char *rcpt)
 {
-	memset(d, 0, sizeof(*d));
-	d->listener = policy_listener_name(l);
-	d->port = c->port;
-	d->client = client_text(c);
-	d->auth = c->auth;
-	d->tls = c->tls;
-	d->from = c->from;
+	stats_decision(v->listener, v->decision, v->reason);
+	if (rcpt == NULL)
+		c->listener = v->listener;
+	else if (v->decision == DECISION_REJECT ||
+	    v->decision == DECISION_TEMPFAIL)
+		c->refused++;
+	else
+		c->accepted++;
 }
 
-/* The transaction's part of d's line, escaped once per transaction
- * (log_format_txn()); d's transaction fields are set. */
-static void
-txn_part(struct conn *c, struct log_decision *d)
-{
-	if (!c->txn_made) {
-		c->txn_len = log_format_txn(c->txn, sizeof(c->txn), d);
-		c->txn_made = true;
-	}
-	d->txn = c->txn;
-	d->txn_len = c->txn_len;
-}
-
-/* The decision line of a verdict. */
-static void
-log_verdict(SMFICTX *ctx, struct conn *c, const struct config *cf,
-    const struct verdict *v, const char *rcpt, bool refusal)
-{
-	struct log_decision d;
-
-	txn_fields(c, v->listener, &d);
-	d.queue_id = smfi_getsymval(ctx, "i");
-	d.rcpt = rcpt;
-	d.decision = policy_decision_name(v->decision);
-	d.reason = policy_reason_name(v->reason);
-	d.code = v->code;
-	d.dsn = v->xcode;
-	d.policy = cf->digest_short;
-	if (rcpt == NULL && v->sender_checked) {
-		d.sender_key = v->sender.result == SENDER_SELF ?
-		    "(self)" : v->sender.key;
-		d.owners = v->sender.result == SENDER_SELF ?
-		    c->auth : v->sender.owners;
-	}
-	txn_part(c, &d);
-	log_decision(&d, refusal);
-}
-
-/* Logs and counts one decision and turns it into the milter's answer. */
+/* Logs one decision and turns it into the milter's answer. */
 static sfsistat
 answer(SMFICTX *ctx, struct conn *c, const struct config *cf,
     const struct verdict *v, const char *rcpt)
 {
+	struct log_decision d;
 	char text[2 * VERDICT_TEXT_MAX];
 	const char *s;
 	size_t o = 0;
 	bool refusal = v->decision != DECISION_ACCEPT;
-	bool refused = v->decision == DECISION_REJECT ||
-	    v->decision == DECISION_TEMPFAIL;
 
-	stats_decision(v->listener, v->decision, v->reason);
+	count(c, v, rcpt);
 	if (!v->listener_known)
 		warn_listener(c, cf->policy);
-	if (rcpt == NULL)
-		c->listener = v->listener;
-	else if (refused)
-		c->refused++;
-	else
-		c->accepted++;
 	/* At MAIL FROM only refusals, unless the sender check decided. */
 	if (refusal || (cf->log_accepts && (rcpt != NULL ||
-	    v->sender_checked)))
-		log_verdict(ctx, c, cf, v, rcpt, refusal);
-	if (!refused)
+	    v->sender_checked))) {
+		memset(&d, 0, sizeof(d));
+		d.queue_id = smfi_getsymval(ctx, "i");
+		d.listener = policy_listener_name(v->listener);
+		d.port = c->port;
+		d.client = client_text(c);
+		d.auth = c->auth;
+		d.tls = c->tls;
+		d.from = c->from;
+		d.rcpt = rcpt;
+		d.decision = policy_decision_name(v->decision);
+		d.reason = policy_reason_name(v->reason);
+		d.code = v->code;
+		d.dsn = v->xcode;
+		d.policy = cf->digest_short;
+		if (rcpt == NULL && v->sender_checked) {
+			d.sender_key = v->sender.result == SENDER_SELF ?
+			    "(self)" : v->sender.key;
+			d.owners = v->sender.result == SENDER_SELF ?
+			    c->auth : v->sender.owners;
+		}
+		if (!c->txn_made) {
+			c->txn_len = log_format_txn(c->txn, sizeof(c->txn), &d);
+			c->txn_made = true;
+		}
+		d.txn = c->txn;
+		d.txn_len = c->txn_len;
+		log_decision(&d, refusal);
+	}
+	if (v->decision != DECISION_REJECT && v->decision != DECISION_TEMPFAIL)
 		return SMFIS_CONTINUE;	/* never SMFIS_ACCEPT: later rcpts count */
 	/* The reply text is a format string on the MTA side (libmilter
 	 * docs): double every '%' that an echoed address may carry. */
@@ -526,9 +511,12 @@ end_transaction(SMFICTX *ctx)
 		c->in_mail = false;
 }
 
-/* The message's line: its queue id ({i} is known at its end), the
- * transaction's facts and what was decided for its recipients. Logged
- * with the accepts (log_accepts). */
+/*
+ * The message's line: its queue id ({i} is known at its end), the
+ * transaction's part of its decision lines (made here if none was
+ * logged) and what was decided for its recipients. Logged with the
+ * accepts (log_accepts).
+ */
 static void
 log_end_of_message(SMFICTX *ctx, struct conn *c)
 {
@@ -539,11 +527,20 @@ log_end_of_message(SMFICTX *ctx, struct conn *c)
 	if (c == NULL || !c->in_mail || c->snap == NULL ||
 	    !(cf = snap_config(c->snap))->log_accepts)
 		return;
-	txn_fields(c, c->listener, &d);
-	txn_part(c, &d);
+	if (!c->txn_made) {
+		memset(&d, 0, sizeof(d));	/* answer()'s fields */
+		d.listener = policy_listener_name(c->listener);
+		d.port = c->port;
+		d.client = client_text(c);
+		d.auth = c->auth;
+		d.tls = c->tls;
+		d.from = c->from;
+		c->txn_len = log_format_txn(c->txn, sizeof(c->txn), &d);
+		c->txn_made = true;
+	}
 	m.queue_id = smfi_getsymval(ctx, "i");
-	m.txn = d.txn;
-	m.txn_len = d.txn_len;
+	m.txn = c->txn;
+	m.txn_len = c->txn_len;
 	m.accepted = c->accepted;
 	m.refused = c->refused;
 	m.policy = cf->digest_short;
