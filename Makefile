@@ -109,15 +109,16 @@ check: $(B)/tests/check_relaywarden all
 check-san:
 	$(MAKE) B=build/san CFLAGS='-O1 -g $(SAN_FLAGS)' \
 	    LDFLAGS='$(SAN_FLAGS)' check
-# The milter-protocol tests and the Postfix suite once more, against the
-# daemon built with AddressSanitizer and UBSan (build/san/): each fails on
-# any sanitizer report in the daemon's log; and the report's suite against
+# The milter-protocol tests, the Postfix suite and the counters' suite
+# once more, against the daemon built with AddressSanitizer and UBSan
+# (build/san/): each fails on any sanitizer report in the daemon's log; and the report's suite against
 # relaywarden-report built so (a report aborts the run: its status fails).
 check-san-integration:
 	$(MAKE) B=build/san CFLAGS='-O1 -g $(SAN_FLAGS)' \
 	    LDFLAGS='$(SAN_FLAGS)' all
 	RW_BIN=$(CURDIR)/build/san/milter/relaywarden tests/miltertest/run
 	BED_RW_BIN=$(CURDIR)/build/san/milter/relaywarden tests/integration/run
+	BED_RW_BIN=$(CURDIR)/build/san/milter/relaywarden tests/stats/run
 	REPORT_BIN=$(CURDIR)/build/san/report/relaywarden-report \
 	    RW_REPORT_POSTFIX=0 tests/report/run
 # ThreadSanitizer (clang, in build/tsan/): the unit tests, then the daemon
@@ -228,6 +229,7 @@ test-all: check check-san check-valgrind all fuzz-brief fuzz-mutants bench-bins 
 	tests/sendmail/run
 	tests/integration/run
 	tests/report/run
+	tests/stats/run
 	DATAGATE_BIN=$(abspath $(B))/tests/integration/datagate \
 	    tests/integration/afterdata
 	tests/integration/mynetworks
@@ -305,7 +307,8 @@ BUILD_DEPS = build-essential pkg-config libmilter-dev libcidr-dev libssl-dev \
 RUN_DEPS = postfix adduser
 TEST_DEPS = check valgrind systemd swaks sasl2-bin libsasl2-modules openssl \
 	    libnet-ssleay-perl miltertest sendmail-cf m4 \
-	    perl procps iproute2 util-linux mount git python3 libxml2-utils time \
+	    perl procps iproute2 util-linux mount git python3 \
+	    python3-prometheus-client libxml2-utils time \
 	    clang libclang-rt-dev llvm redis-server
 DEB_DEPS = debhelper dpkg-dev lintian
 # $(call apt_install,PACKAGES): those of PACKAGES not installed yet.

@@ -2,8 +2,10 @@
  * logsink - a syslog daemon that keeps nothing: binds a unix datagram
  * socket, reads and counts what arrives, and on SIGTERM/SIGINT, once it
  * has read what was queued, prints
- *   logsink: N lines, D decision lines, B bytes, L lost
- * and exits (L: the sum of the counts in relaywarden's "the syslog
+ *   logsink: N lines, D decision lines, M message lines, B bytes, L lost
+ * and exits (M: the lines of the end of a message, "QUEUEID: ...
+ * accepted=N refused=N ...", which are not decisions; L: the sum of the
+ * counts in relaywarden's "the syslog
  * socket was unreachable: L line(s) lost" warnings). Each relaywarden
  * "reloaded:" line it gets is also told at once, as
  *   logsink: reload lines R
@@ -42,6 +44,7 @@ main(int argc, char *argv[])
 	struct timeval tick = { .tv_sec = 0, .tv_usec = 200000 };
 	static const char lost_text[] = "syslog socket was unreachable: ";
 	unsigned long long lines = 0, decisions = 0, bytes = 0, lost = 0;
+	unsigned long long messages = 0;
 	unsigned long long reloads = 0;
 	const char *p;
 	char buf[8192];
@@ -85,6 +88,9 @@ main(int argc, char *argv[])
 		bytes += (unsigned long long)n;
 		if (strstr(buf, " decision=") != NULL)
 			decisions++;
+		else if (strstr(buf, " accepted=") != NULL &&
+		    strstr(buf, " refused=") != NULL)
+			messages++;
 		else if ((p = strstr(buf, lost_text)) != NULL)
 			lost += strtoull(p + sizeof(lost_text) - 1, NULL, 10);
 		else if (strstr(buf, ": reloaded: ") != NULL) {
@@ -93,7 +99,7 @@ main(int argc, char *argv[])
 		}
 	}
 	unlink(argv[1]);
-	printf("logsink: %llu lines, %llu decision lines, %llu bytes, %llu lost\n",
-	    lines, decisions, bytes, lost);
+	printf("logsink: %llu lines, %llu decision lines, %llu message lines, "
+	    "%llu bytes, %llu lost\n", lines, decisions, messages, bytes, lost);
 	return 0;
 }

@@ -257,6 +257,7 @@ static struct {
 	uint64_t	f_reply, f_proto, f_drop, f_connect, f_timeout;
 	uint64_t	transactions, rcpt_decisions, accepts, refusals;
 	uint64_t	mail_refusals;
+	uint64_t	messages;	/* ends of message answered */
 	uint64_t	refusal_codes[6];	/* by first digit */
 	uint64_t	rt[RT_N];
 	uint64_t	connect_retries;
@@ -1302,6 +1303,8 @@ on_packet(struct conn *c, char cmd, const uint8_t *d, size_t len)
 			    rt_names[c->want], what);
 			return;
 		}
+		if (c->want == RT_EOM)
+			st.messages++;
 		break;
 	}
 	if (c->fd >= 0)
@@ -1658,7 +1661,7 @@ report(double elapsed, const struct daemon_stat *d0,
 	    " mail_refusals=%" PRIu64 " bad_answers=%" PRIu64 " protocol=%"
 	    PRIu64 " dropped=%" PRIu64 " connect_failed=%" PRIu64 " timeouts=%"
 	    PRIu64 " connect_retries=%" PRIu64 " start_lag_p99_us=%" PRIu64
-	    "\n",
+	    " messages=%" PRIu64 "\n",
 	    st.ok, st.failed, elapsed, sps, rps, hist_q(&st.rcpt_lat, 0.50),
 	    hist_q(&st.rcpt_lat, 0.99), st.max_open,
 	    elapsed > 0 ? st.open_ns / 1e9 / elapsed : 0, rt_total / sessions,
@@ -1666,7 +1669,7 @@ report(double elapsed, const struct daemon_stat *d0,
 	    st.by_cfg[1], st.by_cfg[2], st.steady ? st.min_open_steady : 0,
 	    st.accepts, st.refusals, st.mail_refusals, st.f_reply, st.f_proto,
 	    st.f_drop, st.f_connect, st.f_timeout, st.connect_retries,
-	    hist_q(&st.start_lag, 0.99));
+	    hist_q(&st.start_lag, 0.99), st.messages);
 }
 
 int

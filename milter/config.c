@@ -39,5 +39,6 @@ config_free(struct config *c)
 	free(c->pid_file);
 	free(c->socket_group);
 	free(c->control_socket);
+	free(c->stats_file);
 	free(c);
 }

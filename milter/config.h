@@ -23,6 +23,8 @@ struct config {
 	int		syslog_facility;	/* LOG_MAIL, ... */
 	char		*syslog_ident;
 	bool		log_accepts;
+	char		*stats_file;	/* "" = none */
+	unsigned	stats_interval;	/* seconds */
 	char		*user;		/* "" = none */
 	bool		run_as_root;
 	char		*pid_file;	/* "" = none */

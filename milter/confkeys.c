@@ -37,9 +37,6 @@ _Static_assert(sizeof(enum policy_mode) == sizeof(int) &&
     sizeof(enum rate_down) == sizeof(int),
     "an enum setting is stored through an int");
 
-static const int timeout_bounds[] = { 1, 10000 };
-static const int max_keys_bounds[] = { 64, 100000000 };
-
 #define C(field)	IN_CONFIG, offsetof(struct config, field)
 #define P(field)	IN_POLICY, offsetof(struct policy, field)
 #define NONE		IN_CONFIG, 0
@@ -146,11 +143,11 @@ const struct conf_row conf_rows[] = {
 	    NULL },
 	{ { "ratelimit_store_timeout", CONF_UINT, "200", NULL, true,
 	    "the longest wait for Redis, in milliseconds (1 to 10000)" },
-	    NULL, C(rate.timeout_ms), timeout_bounds, NULL },
+	    NULL, C(rate.timeout_ms), (const int[]){ 1, 10000 }, NULL },
 	{ { "ratelimit_max_keys", CONF_UINT, "1000000", NULL, true,
 	    "the most key windows the embedded store holds (then the one "
 	    "nearest to empty goes)" }, NULL, C(rate_max_keys),
-	    max_keys_bounds, NULL },
+	    (const int[]){ 64, 100000000 }, NULL },
 	{ { "control_socket", CONF_PATH, "", NULL, true,
 	    "a unix socket (mode 0600) where \"relaywarden limits\" asks the "
 	    "daemon for the embedded store's counts" }, NULL,
@@ -174,6 +171,12 @@ const struct conf_row conf_rows[] = {
 	{ { "log_accepts", CONF_BOOL, "yes", bool_words, false,
 	    "log accepted recipients too, not only refusals" },
 	    NULL, C(log_accepts), NULL, NULL },
+	{ { "stats_file", CONF_PATH, "", NULL, false, "write the counters "
+	    "here every stats_interval, in Prometheus's text format" }, NULL,
+	    C(stats_file), NULL, NULL },
+	{ { "stats_interval", CONF_UINT, "15", NULL, false, "seconds "
+	    "between two writes of stats_file, 1 to 3600" }, NULL,
+	    C(stats_interval), (const int[]){ 1, 3600 }, NULL },
 	{ { "user", CONF_ACCOUNT, "", NULL, true,
 	    "started as root, become this user (and its primary group) for "
 	    "good once the socket and the pid file are open" }, NULL, C(user),

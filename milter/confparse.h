@@ -155,7 +155,8 @@ struct conf_row {
 	enum { IN_CONFIG, IN_POLICY } in;
 	size_t		off;		/* the field, for the typed setters */
 	const int	*values;	/* CONF_ENUM: the word's value; NULL:
-					 * its index */
+					 * its index. CONF_UINT: { least,
+					 * most } */
 	const char	*expect;	/* CONF_ENUM: the words as an error
 					 * lists them; NULL: all of them */
 };

@@ -29,6 +29,12 @@
  *                                          with the last transaction's
  *                                          login
  *   rcpt     i                             queue id, for the log
+ * and at the end of message we read i, the queue id, for the message's
+ * line: Postfix sends it there by default (milter_end_of_data_macros), and
+ * libmilter still has the last RCPT's (Sendmail's queue id is known from
+ * MAIL FROM on). Not asked for with a list of our own: smfi_setsymlist
+ * copies each list for every connection, about 500 instructions a
+ * session (callgrind), a third of the message line's cost.
  * An MTA that cannot take a list (no SMFIF_SETSYMLIST offered) gets the
  * CONNECT event asked for, so the client address still comes from the
  * connection; its macro configuration must add the rest
@@ -55,6 +61,7 @@
 #include "log.h"
 #include "policy.h"
 #include "snap.h"
+#include "stats.h"
 
 /*
  * Longest macro value kept, NUL included. A longer one is cut, and a cut
@@ -80,6 +87,9 @@ struct conn {
 	struct rate_txn	*rate;		/* NULL until a rate limit counts */
 	bool		txn_made;	/* txn holds this transaction's part */
 	size_t		txn_len;
+	enum listener	listener;	/* MAIL FROM's verdict's rule */
+	unsigned long	accepted;	/* recipients told to go on */
+	unsigned long	refused;	/* recipients refused, 4xx or 5xx */
 	/* The text buffers, last: conn_get() zeroes everything above
 	 * client_text and makes each of these "". */
 	char		client_text[NETADDR_TEXT_MAX];	/* "" until logged */
@@ -101,8 +111,8 @@ struct conn {
  * stop: a session waiting for its next command is never served again,
  * and smfi_main() returns without waiting for anything. What can still
  * end well is a callback already running; glue_drain() waits for those.
+ * The sessions left open are the states held (stats_states()).
  */
-static atomic_ulong sessions;	/* state created .. close */
 /* The rate limit stores: the daemon's, not a configuration's, so that
  * counts survive reloads. */
 static struct rate_stores stores;
@@ -144,6 +154,7 @@ rw_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 
 	(void)f2;
 	(void)f3;
+	stats_session();
 	/* SMFIF_QUARANTINE: ratelimit_action = hold (Postfix's hold queue);
 	 * an action flag, no event and no round trip. */
 	*pf0 = f0 & (SMFIF_SETSYMLIST | SMFIF_QUARANTINE);
@@ -193,7 +204,7 @@ conn_get(SMFICTX *ctx)
 		free(c);
 		return NULL;
 	}
-	atomic_fetch_add(&sessions, 1);
+	stats_state_new();	/* the sessions open (glue_drain()) */
 	return c;
 }
 
@@ -297,6 +308,22 @@ client_text(struct conn *c)
 	return c->client_text;
 }
 
+/* Counts a verdict: for monitoring (stats.h), and for the message's
+ * line (its transaction's listener, its recipients let through and
+ * refused; a would_reject one goes through). */
+static void
+count(struct conn *c, const struct verdict *v, const char *rcpt)
+{
+	stats_decision(v->listener, v->decision, v->reason);
+	if (rcpt == NULL)
+		c->listener = v->listener;
+	else if (v->decision == DECISION_REJECT ||
+	    v->decision == DECISION_TEMPFAIL)
+		c->refused++;
+	else
+		c->accepted++;
+}
+
 /* Logs one decision and turns it into the milter's answer. */
 static sfsistat
 answer(SMFICTX *ctx, struct conn *c, const struct config *cf,
@@ -308,6 +335,7 @@ answer(SMFICTX *ctx, struct conn *c, const struct config *cf,
 	size_t o = 0;
 	bool refusal = v->decision != DECISION_ACCEPT;
 
+	count(c, v, rcpt);
 	if (!v->listener_known)
 		warn_listener(c, cf->policy);
 	/* At MAIL FROM only refusals, unless the sender check decided. */
@@ -359,6 +387,7 @@ answer(SMFICTX *ctx, struct conn *c, const struct config *cf,
 static sfsistat
 internal_error(SMFICTX *ctx, const char *where, const char *why)
 {
+	stats_internal_error();
 	log_msg(LOG_ERR, "%s: %s: answering 451", where, why);
 	(void)smfi_setreply(ctx, "451", "4.3.0",
 	    "Temporary failure in relay policy, try again later");
@@ -397,6 +426,7 @@ on_envfrom(SMFICTX *ctx, char **argv)
 	(void)copy_cut(c->from, argv[0] != NULL ? argv[0] : "");
 	c->in_mail = true;
 	c->txn_made = false;
+	c->accepted = c->refused = 0;
 	if (c->rate != NULL)
 		ratelimit_begin(&stores, c->rate);
 	request(c, &req, NULL);
@@ -524,12 +554,51 @@ end_transaction(SMFICTX *ctx)
 		c->in_mail = false;
 }
 
+/*
+ * The message's line: its queue id ({i} is known at its end), the
+ * transaction's part of its decision lines (made here if none was
+ * logged) and what was decided for its recipients. Logged with the
+ * accepts (log_accepts).
+ */
+static void
+log_end_of_message(SMFICTX *ctx, struct conn *c)
+{
+	const struct config *cf;
+	struct log_decision d;
+	struct log_message m;
+
+	if (c == NULL || !c->in_mail || c->snap == NULL ||
+	    !(cf = snap_config(c->snap))->log_accepts)
+		return;
+	if (!c->txn_made) {
+		memset(&d, 0, sizeof(d));	/* answer()'s fields */
+		d.listener = policy_listener_name(c->listener);
+		d.port = c->port;
+		d.client = client_text(c);
+		d.auth = c->auth;
+		d.tls = c->tls;
+		d.from = c->from;
+		c->txn_len = log_format_txn(c->txn, sizeof(c->txn), &d);
+		c->txn_made = true;
+	}
+	m.queue_id = smfi_getsymval(ctx, "i");
+	m.txn = c->txn;
+	m.txn_len = c->txn_len;
+	m.accepted = c->accepted;
+	m.refused = c->refused;
+	m.policy = cf->digest_short;
+	log_message(&m);
+}
+
 static sfsistat
 rw_eom(SMFICTX *ctx)
 {
-	struct conn *c = smfi_getpriv(ctx);
+	struct conn *c;
 	char id[LOG_VALUE_MAX];
 
+	enter();
+	stats_message();
+	c = smfi_getpriv(ctx);
 	/* The MTA takes the message: its reservations are kept. */
 	if (c != NULL && c->rate != NULL && ratelimit_commit(c->rate)) {
 		escape_value(id, sizeof(id), smfi_getsymval(ctx, "i"));
@@ -541,8 +610,9 @@ rw_eom(SMFICTX *ctx)
 			    "the MTA refused smfi_quarantine", id,
 			    c->rate->hold_why);
 	}
+	log_end_of_message(ctx, c);
 	end_transaction(ctx);
-	return SMFIS_CONTINUE;
+	return leave(SMFIS_CONTINUE);
 }
 
 static sfsistat
@@ -571,7 +641,7 @@ rw_close(SMFICTX *ctx)
 		snap_release(c->snap);
 		free(c);
 		(void)smfi_setpriv(ctx, NULL);
-		atomic_fetch_sub(&sessions, 1);
+		stats_state_free();
 	}
 	return SMFIS_CONTINUE;
 }
@@ -636,5 +706,5 @@ glue_drain(unsigned seconds, unsigned long *open, unsigned *busy)
 	for (n = 0; atomic_load(&running) > 0 && n < seconds * 100UL; n++)
 		nanosleep(&tick, NULL);
 	*busy = atomic_load(&running);
-	*open = atomic_load(&sessions);
+	*open = (unsigned long)stats_states();
 }

@@ -183,6 +183,58 @@ log_format_decision(char *buf, size_t len, const struct log_decision *d)
 	return buf;
 }
 
+/* A count, in decimal. */
+static void
+put_count(struct line *l, unsigned long n)
+{
+	char digits[24];
+	size_t i = sizeof(digits);
+
+	do
+		digits[--i] = (char)('0' + n % 10);
+	while ((n /= 10) > 0);
+	put_n(l, digits + i, sizeof(digits) - i);
+}
+
+/* log_format_message(), returning the line's length. */
+static size_t
+format_message(char *buf, size_t len, const struct log_message *m)
+{
+	struct line l = { buf, len, 0 };
+
+	if (len == 0)
+		return 0;
+	buf[0] = '\0';
+	if (m->queue_id != NULL)
+		put_value(&l, m->queue_id);
+	else
+		PUT_LIT(&l, "NOQUEUE");
+	PUT_LIT(&l, ":");
+	put_n(&l, m->txn, m->txn_len);
+	PUT_LIT(&l, " accepted=");
+	put_count(&l, m->accepted);
+	PUT_LIT(&l, " refused=");
+	put_count(&l, m->refused);
+	PUT_WORD(&l, " policy=", m->policy);
+	return l.o;
+}
+
+char *
+log_format_message(char *buf, size_t len, const struct log_message *m)
+{
+	format_message(buf, len, m);
+	return buf;
+}
+
+void
+log_message(const struct log_message *m)
+{
+	char line[LOG_LINE_MAX];
+	size_t n = format_message(line, sizeof(line), m);
+
+	slog_write(LOG_INFO, line, n);
+}
+
 void
 log_decision(const struct log_decision *d, bool refusal)
 {

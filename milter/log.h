@@ -73,4 +73,26 @@ char	*log_format_decision(char *buf, size_t len,
 /* Formats and logs at LOG_INFO (LOG_NOTICE for refusals). */
 void	log_decision(const struct log_decision *d, bool refusal);
 
+/*
+ * The end of a message: "QUEUEID: listener=.. port=.. client=.. auth=..
+ * tls=.. from=.. accepted=N refused=M policy=..", with the transaction's
+ * part of its decision lines, so that grep QUEUEID finds Postfix's lines
+ * and this one together. accepted: the recipients told to go on (would_
+ * reject ones too: the message goes to them); refused: 4xx and 5xx.
+ */
+struct log_message {
+	const char *queue_id;	/* NULL: "NOQUEUE" */
+	const char *txn;	/* log_format_txn()'s part, txn_len bytes */
+	size_t	    txn_len;
+	unsigned long accepted;
+	unsigned long refused;
+	const char *policy;
+};
+
+/* Formats the line (no trailing newline) into buf; returns buf. */
+char	*log_format_message(char *buf, size_t len, const struct log_message *m);
+
+/* Formats and logs at LOG_INFO. */
+void	log_message(const struct log_message *m);
+
 #endif

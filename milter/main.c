@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sysexits.h>
 #include <syslog.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "conf.h"
@@ -22,6 +23,8 @@
 #include "query.h"
 #include "reload.h"
 #include "snap.h"
+#include "stats.h"
+#include "statsd.h"
 #include "verify.h"
 
 #ifndef RW_CONF_DEFAULT
@@ -287,6 +290,7 @@ stop(const char *unix_file, const char *pid_file)
 		    "%d s", busy, STOP_WAIT);
 	log_msg(LOG_INFO, "stopping: %lu session(s) left open; the MTA applies "
 	    "its milter_default_action to their next command", open);
+	statsd_stop();
 	reload_stop();
 	snap_shutdown();
 	/* libmilter leaves a unix socket behind in some builds; the files
@@ -333,7 +337,7 @@ run(struct config *c, bool foreground)
 		log_msg(LOG_ERR, "out of memory");
 		return EX_OSERR;
 	}
-	if (!reload_start(conf_path))
+	if (!reload_start(conf_path) || !statsd_start())
 		return EX_OSERR;
 	daemon_ready(ready);
 	status = glue_run();
@@ -356,8 +360,9 @@ main(int argc, char *argv[])
 	options(argc, argv, &o);
 	/*
 	 * The daemon's signals are blocked from the start, so that only
-	 * a wait for them sees them: SIGUSR1 in the reload thread, the stop
-	 * signals in libmilter's own signal thread. One sent while the
+	 * a wait for them sees them: SIGUSR1 in the reload thread, SIGUSR2
+	 * in the stats thread, the stop signals in libmilter's own signal
+	 * thread. One sent while the
 	 * first load runs (systemctl reload or stop just after start)
 	 * waits for its thread instead of killing the daemon with the
 	 * default action, and so does one sent to a thread started later.
@@ -367,8 +372,11 @@ main(int argc, char *argv[])
 	sigaddset(&stops, SIGTERM);
 	sigaddset(&stops, SIGINT);
 	sigaddset(&stops, SIGUSR1);
-	if (o.mode == RUN)
+	sigaddset(&stops, SIGUSR2);
+	if (o.mode == RUN) {
 		pthread_sigmask(SIG_BLOCK, &stops, NULL);
+		stats_init(time(NULL));
+	}
 	/* Reloads read the same file after the detach's chdir("/"). */
 	if (o.mode == RUN && conf_path[0] != '/' && !absolute_conf_path())
 		return EX_OSERR;

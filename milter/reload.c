@@ -26,6 +26,7 @@
 #include "log.h"
 #include "reload.h"
 #include "snap.h"
+#include "stats.h"
 #include "watch.h"
 
 static const char *path;	/* the configuration file */
@@ -146,11 +147,14 @@ timeout(const struct watch *w, double t, double next_trim)
 static void
 reload_and_follow(struct watch *w, const char *why)
 {
+	bool took;
+
 	if (w != NULL)
 		watch_done(w);
 	if (why != NULL)
 		log_msg(LOG_INFO, "%s: reloading", why);
-	if (reload() && w != NULL)
+	stats_reload(took = reload());
+	if (took && w != NULL)
 		follow(w);
 }
 

@@ -44,6 +44,7 @@ lines(FILE *fp, const struct tally *t)
 	fputs("\"lines\": {", fp);
 	num(fp, "read", l->read, false);
 	num(fp, "decisions", l->decisions, false);
+	num(fp, "messages", l->messages, false);
 	num(fp, "events", l->events, false);
 	num(fp, "starts", l->starts, false);
 	num(fp, "reloads", l->reloads, false);

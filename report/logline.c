@@ -175,6 +175,9 @@ field(struct logline *out, const char *k, size_t n)
 	case 5:
 		KEY("event", event);
 		break;
+	case 7:
+		KEY("refused", refused);
+		break;
 	case 6:
 		KEY("client", client);
 		KEY("reason", reason);
@@ -183,10 +186,73 @@ field(struct logline *out, const char *k, size_t n)
 	case 8:
 		KEY("listener", listener);
 		KEY("decision", decision);
+		KEY("accepted", accepted);
 		break;
 	}
 	return NULL;
 #undef KEY
+}
+
+/* A count: 1 to 20 digits (an unsigned long, as log.c writes it). */
+static bool
+is_count(struct ll_str v)
+{
+	size_t i;
+
+	if (v.n == 0 || v.n > 20)
+		return false;
+	for (i = 0; i < v.n; i++)
+		if (v.p[i] < '0' || v.p[i] > '9')
+			return false;
+	return true;
+}
+
+/* What a message line must hold, its words read. */
+static enum logline_kind
+message_line(struct logline *out)
+{
+	if (out->accepted.p == NULL || out->refused.p == NULL ||
+	    out->listener.p == NULL || out->client.p == NULL ||
+	    out->policy.p == NULL)
+		return damaged(out, "key missing");
+	if (!is_count(out->accepted) || !is_count(out->refused))
+		return damaged(out, "bad count");
+	if (!(is_word(out->listener) || is_dash(out->listener)))
+		return damaged(out, "bad word");
+	if (out->policy.n != 12 || !is_hex(out->policy.p, 12))
+		return damaged(out, "bad policy");
+	return out->kind = LL_MESSAGE;
+}
+
+/* What a line of key=value words is, its words read: a decision, an
+ * event, a message, or damaged. */
+static enum logline_kind
+classify(struct logline *out)
+{
+	if (out->decision.p == NULL) {
+		if (out->event.p == NULL && (out->accepted.p != NULL ||
+		    out->refused.p != NULL))
+			return message_line(out);
+		if (out->event.p == NULL)
+			return damaged(out, "no decision");
+		if (!is_word(out->event))
+			return damaged(out, "bad event");
+		return out->kind = LL_EVENT;
+	}
+	if (out->listener.p == NULL || out->client.p == NULL ||
+	    out->reason.p == NULL || out->policy.p == NULL)
+		return damaged(out, "key missing");
+	if (!is_word(out->decision) || !is_word(out->reason) ||
+	    !(is_word(out->listener) || is_dash(out->listener)))
+		return damaged(out, "bad word");
+	if (out->policy.n != 12 || !is_hex(out->policy.p, 12))
+		return damaged(out, "bad policy");
+	if ((out->code.p != NULL && !is_code(out->code)) ||
+	    (out->dsn.p != NULL && !is_dsn(out->dsn)))
+		return damaged(out, "bad code");
+	if (out->event.p != NULL && !is_word(out->event))
+		return damaged(out, "bad event");
+	return out->kind = LL_DECISION;
 }
 
 /* "QUEUEID: key=value key=value ..." */
@@ -240,27 +306,7 @@ decision_line(const char *m, size_t n, struct logline *out)
 			break;
 		s++;	/* the space */
 	}
-	if (out->decision.p == NULL) {
-		if (out->event.p == NULL)
-			return damaged(out, "no decision");
-		if (!is_word(out->event))
-			return damaged(out, "bad event");
-		return out->kind = LL_EVENT;
-	}
-	if (out->listener.p == NULL || out->client.p == NULL ||
-	    out->reason.p == NULL || out->policy.p == NULL)
-		return damaged(out, "key missing");
-	if (!is_word(out->decision) || !is_word(out->reason) ||
-	    !(is_word(out->listener) || is_dash(out->listener)))
-		return damaged(out, "bad word");
-	if (out->policy.n != 12 || !is_hex(out->policy.p, 12))
-		return damaged(out, "bad policy");
-	if ((out->code.p != NULL && !is_code(out->code)) ||
-	    (out->dsn.p != NULL && !is_dsn(out->dsn)))
-		return damaged(out, "bad code");
-	if (out->event.p != NULL && !is_word(out->event))
-		return damaged(out, "bad event");
-	return out->kind = LL_DECISION;
+	return classify(out);
 }
 
 /* " key=VALUE" in m: VALUE, up to the next space. */
@@ -351,6 +397,9 @@ message(const char *m, size_t n, struct logline *out)
 	if (STARTS(m, n, lost) && number_then(m + sizeof(lost) - 1,
 	    n - (sizeof(lost) - 1), " line(s) lost", &out->lost))
 		return out->kind = LL_LOST;
+	/* The counters (SIGUSR2): key=value words, but no decision. */
+	if (STARTS(m, n, "stats: "))
+		return out->kind = LL_RELAYWARDEN;
 	if (key_value_after_word(m, n) ||
 	    memmem(m, n, " decision=", 10) != NULL ||
 	    memmem(m, n, " event=", 7) != NULL)
@@ -393,6 +442,7 @@ logline_kind_name(enum logline_kind k)
 {
 	switch (k) {
 	case LL_DECISION:	return "decision";
+	case LL_MESSAGE:	return "message";
 	case LL_EVENT:		return "event";
 	case LL_START:		return "start";
 	case LL_RELOAD:		return "reload";

@@ -6,12 +6,15 @@
  *
  *   QUEUEID: listener=.. port=.. client=.. auth=.. tls=.. from=.. rcpt=..
  *       decision=.. reason=.. code=.. dsn=.. policy=..       a decision
+ *   QUEUEID: listener=.. port=.. client=.. auth=.. tls=.. from=..
+ *       accepted=N refused=N policy=..                       a message
  *   starting: config=PATH sha256=HEX64 local_domains=N my_networks=N
  *       mode=MODE                                           a start
  *   reloaded: config=PATH sha256=HEX64 ...                  a reload
  *   stopping: N session(s) left open; ...                   a stop
  *   reload refused: N error(s); the previous policy ...     a refused reload
  *   warning: the syslog socket was unreachable: N line(s) lost
+ *   stats: key=value ...                     the counters, on SIGUSR2
  *   anything else (warnings, "listening on", libmilter's own)
  *
  * and, for lines to come (issue #21's rate limits), a line of key=value
@@ -22,7 +25,9 @@
  * escapes every other byte) and at most 511 bytes long, no key twice, and listener, client,
  * decision, reason and policy (12 hex digits, the last word relaywarden
  * writes, so a cut line lacks it) present. Otherwise it is damaged, as is
- * a line with no time stamp. Values are handed out as written: escaped.
+ * a line with no time stamp. A message line likewise, with accepted and
+ * refused (counts) instead of decision and reason. Values are handed out
+ * as written: escaped.
  *
  * Pure: no allocation, no clock; out points into line. Any thread.
  */
@@ -35,6 +40,7 @@
 
 enum logline_kind {
 	LL_DECISION,
+	LL_MESSAGE,		/* the end of a message: accepted=, refused= */
 	LL_EVENT,		/* event=WORD, no decision */
 	LL_START,
 	LL_RELOAD,
@@ -56,9 +62,9 @@ struct ll_str {
 struct logline {
 	enum logline_kind kind;
 	struct stamp stamp;		/* all but LL_UNDATED, LL_DAMAGED */
-	/* LL_DECISION, LL_EVENT: the values, as written. */
+	/* LL_DECISION, LL_EVENT, LL_MESSAGE: the values, as written. */
 	struct ll_str queue_id, listener, port, client, auth, tls, from, rcpt,
-	    decision, reason, code, dsn, policy, event;
+	    decision, reason, code, dsn, policy, event, accepted, refused;
 	/* LL_START, LL_RELOAD: the digest (64 hex) and mode= (or absent). */
 	struct ll_str digest, mode;
 	/* LL_LOST: the number of lines lost. */

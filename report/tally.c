@@ -181,12 +181,27 @@ event(struct tally *t, const struct logline *l)
 	return true;
 }
 
+/* A start or a reload: the policy it put in force. */
+static void
+policy_line(struct tally *t, const struct logline *l, time_t when)
+{
+	char digest[65];
+
+	if (l->kind == LL_START)
+		t->lines.starts++;
+	else
+		t->lines.reloads++;
+	memcpy(digest, l->digest.p, 64);
+	digest[64] = '\0';
+	policies_event(t->policies, when, l->kind == LL_START ?
+	    POLICY_START : POLICY_RELOAD, digest, l->mode.p, l->mode.n);
+}
+
 bool
 tally_line(struct tally *t, const char *line, size_t len)
 {
 	struct logline l;
 	time_t when;
-	char digest[65];
 
 	t->lines.read++;
 	switch (logline_parse(line, len, t->opt.ident, t->ident_len, &l)) {
@@ -223,16 +238,12 @@ tally_line(struct tally *t, const char *line, size_t len)
 		return decision(t, &l, when);
 	case LL_EVENT:
 		return event(t, &l);
+	case LL_MESSAGE:
+		t->lines.messages++;
+		return true;
 	case LL_START:
 	case LL_RELOAD:
-		if (l.kind == LL_START)
-			t->lines.starts++;
-		else
-			t->lines.reloads++;
-		memcpy(digest, l.digest.p, 64);
-		digest[64] = '\0';
-		policies_event(t->policies, when, l.kind == LL_START ?
-		    POLICY_START : POLICY_RELOAD, digest, l.mode.p, l.mode.n);
+		policy_line(t, &l, when);
 		return true;
 	case LL_STOP:
 		t->lines.stops++;

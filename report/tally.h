@@ -52,7 +52,8 @@ enum tally_top {
 /* Lines by what they are; read is their sum. */
 struct tally_lines {
 	uint64_t read;
-	uint64_t decisions, events, starts, reloads, stops, reload_refused;
+	uint64_t decisions, messages, events, starts, reloads, stops;
+	uint64_t reload_refused;
 	uint64_t relaywarden;	/* relaywarden's other lines */
 	uint64_t other;		/* other programs' lines */
 	uint64_t undated;	/* relaywarden's tag with no time stamp */

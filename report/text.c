@@ -27,6 +27,7 @@ lines(FILE *fp, const struct tally *t, const struct view *v)
 	fprintf(fp, "\nLines\n");
 	row(fp, "read", l->read);
 	row(fp, "decisions", l->decisions);
+	row(fp, "messages", l->messages);
 	row(fp, "events", l->events);
 	row(fp, "starts", l->starts);
 	row(fp, "reloads", l->reloads);

@@ -1728,6 +1728,7 @@ START_TEST(test_keys)
 		"ratelimit_action", "ratelimit_store", "ratelimit_store_down",
 		"ratelimit_store_timeout", "ratelimit_max_keys", "alert_command",
 		"control_socket",
+		"stats_file", "stats_interval",
 	};
 	const size_t nwant = sizeof(want) / sizeof(want[0]);
 	const struct conf_key *k = conf_keys();

@@ -99,7 +99,42 @@ static const struct case_ cases[] = {
 	    "limit=rcpt_per_hour", "event 0-11-22 08:53:16 limit_exceeded "
 	    "192.0.2.1" },
 
+	/* Messages: the end of each, with its queue id. */
+	{ "message", "Nov 22 08:53:16 mx relaywarden[812]: 4XyZ1abc: "
+	    "listener=smtp port=25 client=203.0.113.7 auth=- tls=- "
+	    "from=<a@b.example> accepted=2 refused=1 policy=3f2a9c01d4e5",
+	    "message 0-11-22 08:53:16 4XyZ1abc smtp 203.0.113.7 - "
+	    "<a@b.example> 2 1 3f2a9c01d4e5" },
+	{ "message without a queue id", "Nov 22 08:53:16 mx "
+	    "relaywarden[812]: NOQUEUE: listener=submission port=587 "
+	    "client=2001:db8::1 auth=u@b tls=TLSv1.3 from=<> accepted=0 "
+	    "refused=0 policy=3f2a9c01d4e5", "message 0-11-22 08:53:16 NOQUEUE "
+	    "submission 2001:db8::1 u@b <> 0 0 3f2a9c01d4e5" },
+	{ "message, a count of 21 digits", "Nov 22 08:53:16 mx "
+	    "relaywarden[812]: 4XyZ1abc: listener=smtp client=203.0.113.7 "
+	    "accepted=100000000000000000000 refused=1 policy=3f2a9c01d4e5",
+	    "damaged bad count" },
+	{ "message, a count not a number", "Nov 22 08:53:16 mx "
+	    "relaywarden[812]: 4XyZ1abc: listener=smtp client=203.0.113.7 "
+	    "accepted=2x refused=1 policy=3f2a9c01d4e5", "damaged bad count" },
+	{ "message, a count missing", "Nov 22 08:53:16 mx relaywarden[812]: "
+	    "4XyZ1abc: listener=smtp client=203.0.113.7 accepted=2 "
+	    "policy=3f2a9c01d4e5", "damaged key missing" },
+	{ "message, cut before policy", "Nov 22 08:53:16 mx "
+	    "relaywarden[812]: 4XyZ1abc: listener=smtp client=203.0.113.7 "
+	    "accepted=2 refused=1", "damaged key missing" },
+	{ "message, a count twice", "Nov 22 08:53:16 mx relaywarden[812]: "
+	    "4XyZ1abc: listener=smtp client=203.0.113.7 accepted=2 refused=1 "
+	    "accepted=9 policy=3f2a9c01d4e5", "damaged key twice" },
+
 	/* The daemon's other lines. */
+	{ "the counters (SIGUSR2)", "Nov 22 10:00:00 mx relaywarden[812]: "
+	    "stats: started=2026-11-22T08:00:00Z sessions=12 open=0 "
+	    "messages=4 internal_errors=0 reloads=1 reload_failures=0 "
+	    "lines_lost=0 policy=3f2a9c01d4e5", "relaywarden 0-11-22 10:00:00" },
+	{ "the counters by listener", "Nov 22 10:00:00 mx relaywarden[812]: "
+	    "stats: listener=smtp accept/local_domain=3 reject/relay_denied=2",
+	    "relaywarden 0-11-22 10:00:00" },
 	{ "start", "Nov 22 08:00:00 mx relaywarden[812]: starting: "
 	    "config=/etc/relaywarden/relay warden.conf sha256=" D64
 	    " local_domains=1 my_networks=2 mode=enforce",
@@ -286,6 +321,16 @@ render(char *buf, size_t len, const struct logline *l)
 		put(buf, len, l->event);
 		put(buf, len, l->client);
 		break;
+	case LL_MESSAGE:
+		put(buf, len, l->queue_id);
+		put(buf, len, l->listener);
+		put(buf, len, l->client);
+		put(buf, len, l->auth);
+		put(buf, len, l->from);
+		put(buf, len, l->accepted);
+		put(buf, len, l->refused);
+		put(buf, len, l->policy);
+		break;
 	case LL_START:
 	case LL_RELOAD:
 		put(buf, len, l->digest);
@@ -454,6 +499,50 @@ START_TEST(test_round_trip)
 }
 END_TEST
 
+/* The message line the daemon writes (log_format_message()), read back:
+ * a message, with the transaction's part of its decision lines. */
+START_TEST(test_message_round_trip)
+{
+	struct log_decision d = { 0 };
+	struct log_message m = { 0 };
+	char txn[LOG_TXN_MAX], line[LOG_LINE_MAX + 64];
+	struct logline l;
+	size_t h;
+
+	d.listener = "submission";
+	d.port = "587";
+	d.client = "2001:db8::1";
+	d.auth = "o\"brien decision=accept@b";
+	d.tls = "TLSv1.3";
+	d.from = "<a b@c>";
+	m.queue_id = "4XyZ1abc";
+	m.txn = txn;
+	m.txn_len = log_format_txn(txn, sizeof(txn), &d);
+	m.accepted = 18446744073709551615UL;
+	m.refused = 0;
+	m.policy = "3f2a9c01d4e5";
+	h = (size_t)snprintf(line, sizeof(line),
+	    "Nov 22 08:53:16 mx relaywarden[812]: ");
+	log_format_message(line + h, sizeof(line) - h, &m);
+	ck_assert_str_eq(line + h, "4XyZ1abc: listener=submission port=587 "
+	    "client=2001:db8::1 auth=o\\\"brien\\x20decision=accept@b "
+	    "tls=TLSv1.3 from=<a\\x20b@c> accepted=18446744073709551615 "
+	    "refused=0 policy=3f2a9c01d4e5");
+	logline_parse(line, strlen(line), "relaywarden", 11, &l);
+	ck_assert_msg(l.kind == LL_MESSAGE, "20 digits: %s (%s)",
+	    logline_kind_name(l.kind), TU_S(l.why));
+	m.accepted = 3;
+	m.queue_id = NULL;
+	log_format_message(line + h, sizeof(line) - h, &m);
+	logline_parse(line, strlen(line), "relaywarden", 11, &l);
+	ck_assert_msg(l.kind == LL_MESSAGE, "%s (%s)",
+	    logline_kind_name(l.kind), TU_S(l.why));
+	ck_assert(l.queue_id.n == 7 && memcmp(l.queue_id.p, "NOQUEUE", 7) == 0);
+	ck_assert(l.accepted.n == 1 && l.accepted.p[0] == '3');
+	ck_assert(l.decision.p == NULL && l.reason.p == NULL);
+}
+END_TEST
+
 Suite *
 logline_suite(void)
 {
@@ -466,6 +555,7 @@ logline_suite(void)
 	tcase_add_test(tc, test_ident);
 	tcase_add_test(tc, test_every_cut);
 	tcase_add_test(tc, test_round_trip);
+	tcase_add_test(tc, test_message_round_trip);
 	suite_add_tcase(s, tc);
 	return s;
 }

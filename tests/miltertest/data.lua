@@ -17,6 +17,13 @@ local R, C = SMFIR_REPLYCODE, SMFIR_CONTINUE
 
 local L = rw.liner({ listener = "smtp", port = "25", client = "203.0.113.7",
     from = "<a@remote.example>" })
+-- The line at a message's end: the same defaults.
+local function M(t)
+	local f = { listener = "smtp", port = "25", client = "203.0.113.7",
+	    from = "<a@remote.example>" }
+	for k, v in pairs(t) do f[k] = v end
+	return rw.message_line(f)
+end
 
 -- End of message and its reply. (DATA, declined, is not sent: rw.session
 -- checks that SMFIP_NODATA was negotiated.)
@@ -49,11 +56,13 @@ do
 	rw.check_log(name .. "/log", off, {
 	    L({ rcpt = "<u@bluemind.loc>", decision = "accept",
 	    reason = "local_domain" }),
+	    M({ accepted = 1, refused = 0 }),
 	    L({ from = "<b@remote.example>", rcpt = "<x@remote.example>",
 	    decision = "reject", reason = "relay_denied", code = "554",
 	    dsn = "5.7.1" }),
 	    L({ from = "<b@remote.example>", rcpt = "<v@bluemind.loc>",
-	    decision = "accept", reason = "local_domain" }) })
+	    decision = "accept", reason = "local_domain" }),
+	    M({ from = "<b@remote.example>", accepted = 1, refused = 1 }) })
 end
 
 -- The same without the abort between the messages (an MTA need not send
@@ -80,6 +89,9 @@ do
 	    auth = "user1@bluemind.loc", tls = "TLSv1.3",
 	    rcpt = "<x@remote.example>", decision = "accept",
 	    reason = "authenticated" }),
+	    M({ listener = "submission", port = "587",
+	    auth = "user1@bluemind.loc", tls = "TLSv1.3", accepted = 1,
+	    refused = 0 }),
 	    L({ listener = "submission", port = "587", tls = "TLSv1.3",
 	    rcpt = "-", decision = "reject", reason = "auth_required",
 	    code = "530", dsn = "5.7.0" }) })
@@ -174,6 +186,9 @@ do
 	    refused("4Q1D", "<x@remote.example>"),
 	    refused("4Q1D", "<y@remote.example>"),
 	    accepted("4Q1D", "<v@bluemind.loc>"),
+	    -- The message's end: its queue id, and all five recipients of
+	    -- the transaction, before and after the refused DATA.
+	    M({ qid = "4Q1D", accepted = 2, refused = 3 }),
 	    refused(nil, "<z@remote.example>") })
 end
 

@@ -93,6 +93,16 @@ function rw.line(f)
 	    v("code"), v("dsn"), rw.policy())
 end
 
+-- The line of a message's end as relaywarden writes it: f as rw.line's,
+-- without rcpt and the decision's keys, with accepted and refused.
+function rw.message_line(f)
+	local function v(k) return f[k] or "-" end
+	return string.format("%s: listener=%s port=%s client=%s auth=%s tls=%s "
+	    .. "from=%s accepted=%d refused=%d policy=%s", f.qid or "NOQUEUE",
+	    v("listener"), v("port"), v("client"), v("auth"), v("tls"),
+	    v("from"), f.accepted, f.refused, rw.policy())
+end
+
 -- A function that makes decision lines (rw.line) from these defaults,
 -- each key of its argument taking the place of a default.
 function rw.liner(defaults)
