@@ -51,15 +51,17 @@ local cases = {
 	-- headers, body or unknown-command events (protocol 0x373 =
 	-- SMFIP_NOCONNECT 0x1, NOHELO 0x2, NOBODY 0x10, NOHDRS 0x20, NOEOH
 	-- 0x40, NOUNKNOWN 0x100, NODATA 0x200: data.lua says why); without:
-	-- no list, and the CONNECT event too.
+	-- no list, and the CONNECT event too. The actions: SMFIF_SETSYMLIST
+	-- 0x100 when offered, and SMFIF_QUARANTINE 0x20 (ratelimit_action =
+	-- hold; an action, not an event: no round trip).
 	{ name = "negotiation-with-setsymlist", cmds = { { "options" } },
-		out = { "options actions=100 protocol=373",
+		out = { "options actions=120 protocol=373",
 		    "symlist 0 {daemon_port} {daemon_name} {client_addr}",
 		    "symlist 1 {tls_version}", "symlist 2 j {auth_authen} {tls_version}",
 		    "symlist 3 i" }, log = {} },
 	{ name = "negotiation-without-setsymlist", actions = NOACT,
 		cmds = { { "options" } },
-		out = { "options actions=0 protocol=372" }, log = {} },
+		out = { "options actions=20 protocol=372" }, log = {} },
 	{ name = "port-10k", cmds = session({ "{daemon_port}", K10 }, nil, nil,
 		{ "<x@remote.example>" }),
 		out = { "skipped", "skipped", "reply c",
