@@ -148,7 +148,7 @@ periods(FILE *fp, const struct tally *t, const struct view *v)
 static void
 monitor(FILE *fp, const struct tally *t, const struct view *v)
 {
-	size_t i, d, k = 0;
+	size_t i, k = 0;
 
 	fputs("\"monitor\": {", fp);
 	num(fp, "would", v->would, false);
@@ -157,16 +157,9 @@ monitor(FILE *fp, const struct tally *t, const struct view *v)
 	fputs("\"by_reason\": [", fp);
 	for (i = 0; i < v->nreason; i++) {
 		size_t r = v->reason[i];
-		uint64_t enforced = 0, would = 0;
+		uint64_t enforced, would;
 
-		for (d = 0; d < t->decisions.n; d++) {
-			if (!tally_refusal(t, d))
-				continue;
-			if (strncmp(t->decisions.name[d], "would_", 6) == 0)
-				would += t->by_pair[d][r];
-			else
-				enforced += t->by_pair[d][r];
-		}
+		view_refusals_of(t, r, &enforced, &would);
 		if (enforced + would == 0)
 			continue;
 		fputs(k++ > 0 ? ", {\"reason\": " : "{\"reason\": ", fp);

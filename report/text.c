@@ -125,7 +125,7 @@ by_period(FILE *fp, const struct tally *t, const struct view *v)
 static void
 monitor(FILE *fp, const struct tally *t, const struct view *v)
 {
-	size_t i, d;
+	size_t i;
 
 	fprintf(fp, "\nMonitor mode: refusals enforced and would-be refusals "
 	    "(decision=would_*), by reason\n");
@@ -137,16 +137,9 @@ monitor(FILE *fp, const struct tally *t, const struct view *v)
 	    "would");
 	for (i = 0; i < v->nreason; i++) {
 		size_t r = v->reason[i];
-		uint64_t enforced = 0, would = 0;
+		uint64_t enforced, would;
 
-		for (d = 0; d < t->decisions.n; d++) {
-			if (!tally_refusal(t, d))
-				continue;
-			if (strncmp(t->decisions.name[d], "would_", 6) == 0)
-				would += t->by_pair[d][r];
-			else
-				enforced += t->by_pair[d][r];
-		}
+		view_refusals_of(t, r, &enforced, &would);
 		if (enforced + would > 0)
 			fprintf(fp, "  %-*s %10" PRIu64 " %10" PRIu64 "\n",
 			    LABEL - 11, t->reasons.name[r], enforced, would);

@@ -187,3 +187,20 @@ view_reason_total(const struct view *v, const struct tally *t,
 
 	return r == (size_t)-1 ? 0 : v->reason_total[r];
 }
+
+void
+view_refusals_of(const struct tally *t, size_t r, uint64_t *enforced,
+    uint64_t *would)
+{
+	size_t d;
+
+	*enforced = *would = 0;
+	for (d = 0; d < t->decisions.n; d++) {
+		if (!tally_refusal(t, d))
+			continue;
+		if (strncmp(t->decisions.name[d], "would_", 6) == 0)
+			*would += t->by_pair[d][r];
+		else
+			*enforced += t->by_pair[d][r];
+	}
+}

@@ -52,6 +52,11 @@ void	view_free(struct view *v);
 uint64_t view_reason_total(const struct view *v, const struct tally *t,
 	    const char *name);
 
+/* The refusals with reason r: enforced (reject, tempfail) and would-be
+ * (decision=would_*, monitor mode). */
+void	view_refusals_of(const struct tally *t, size_t r, uint64_t *enforced,
+	    uint64_t *would);
+
 /* The reasons of decision d with a count, most first, into r; returns how
  * many. */
 size_t	view_reasons_of(const struct tally *t, size_t d, size_t r[NAMES_MAX]);
