@@ -66,7 +66,7 @@ $(B)/milter/relaywarden: $(DAEMON_OBJS)
 $(B)/milter/glue.o $(B)/milter/main.o: RW_CFLAGS += $(MILTER_CFLAGS)
 $(B)/milter/main.o: RW_CFLAGS += \
 	-DRW_CONF_DEFAULT='"$(SYSCONFDIR)/relaywarden/relaywarden.conf"'
-$(B)/milter/conf%.o: RW_CFLAGS += $(CRYPTO_CFLAGS)
+$(B)/milter/conf%.o $(B)/milter/ratelimit.o: RW_CFLAGS += $(CRYPTO_CFLAGS)
 $(B)/milter/redisconn.o $(B)/milter/rateredis.o: RW_CFLAGS += $(HIREDIS_CFLAGS)
 
 $(B)/milter/%.o: milter/%.c $(HEADERS)

@@ -7,6 +7,8 @@
 #include <strings.h>
 #include <syslog.h>
 
+#include <openssl/evp.h>
+
 #include "addr.h"
 #include "alert.h"
 #include "escape.h"
@@ -134,22 +136,86 @@ ratelimit_rules_free(struct rate_rules *r)
 	r->store = r->alert_command = NULL;
 }
 
-/* A login as one user: lower case, and the local part cut at its
- * extension (the first of delims, "+" when none are set). */
+/* Room for a folded login in a key: one longer ends in its hash
+ * (fold_login). */
+#define LOGIN_TEXT_MAX	(RATE_KEY_MAX - 16)
+
+/* The folded form of login (lower case, the local part cut at its
+ * extension: the first of delims, "+" when none are set), by chunks to
+ * put(arg, bytes, n). */
+static void
+each_folded(const char *login, const char *delims,
+    void (*put)(void *, const char *, size_t), void *arg)
+{
+	const char *at = strrchr(login, '@'), *d = *delims ? delims : "+";
+	size_t n = 0, i, cut = strcspn(login, d);
+	char buf[256];
+
+	for (i = 0; login[i] != '\0'; i++) {
+		if (i >= cut && (at == NULL || login + i < at))
+			continue;	/* the extension */
+		buf[n++] = login[i] >= 'A' && login[i] <= 'Z' ?
+		    (char)(login[i] - 'A' + 'a') : login[i];
+		if (n == sizeof(buf)) {
+			put(arg, buf, n);
+			n = 0;
+		}
+	}
+	if (n > 0)
+		put(arg, buf, n);
+}
+
+struct fold_out {
+	char	*out;
+	size_t	len, n;		/* bytes wanted (may exceed len - 1) */
+};
+
+static void
+fold_put(void *arg, const char *p, size_t n)
+{
+	struct fold_out *f = arg;
+	size_t room = f->n < f->len - 1 ? f->len - 1 - f->n : 0;
+
+	memcpy(f->out + f->n, p, n < room ? n : room);
+	f->n += n;
+}
+
+static void
+fold_hash(void *arg, const char *p, size_t n)
+{
+	(void)EVP_DigestUpdate(arg, p, n);
+}
+
+/* A login as one user: its folded form into out (len >= 64). One that
+ * does not fit keeps its start and ends in "~" and 16 hex digits of the
+ * SHA-256 of the whole folded form, so that two long logins with the
+ * same start are still two keys. */
 static void
 fold_login(const char *login, const char *delims, char *out, size_t len)
 {
-	const char *at = strrchr(login, '@'), *d = *delims ? delims : "+";
-	size_t n = 0, i, cut;
+	struct fold_out f = { out, len, 0 };
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+	EVP_MD_CTX *sha;
+	size_t i, keep = len - 1 - 17;
 
-	cut = strcspn(login, d);
-	for (i = 0; login[i] != '\0' && n + 1 < len; i++) {
-		if (i >= cut && (at == NULL || login + i < at))
-			continue;	/* the extension */
-		out[n++] = login[i] >= 'A' && login[i] <= 'Z' ?
-		    (char)(login[i] - 'A' + 'a') : login[i];
+	each_folded(login, delims, fold_put, &f);
+	if (f.n < len) {
+		out[f.n] = '\0';
+		return;
 	}
-	out[n] = '\0';
+	if ((sha = EVP_MD_CTX_new()) != NULL &&
+	    EVP_DigestInit_ex(sha, EVP_sha256(), NULL) == 1) {
+		each_folded(login, delims, fold_hash, sha);
+		if (EVP_DigestFinal_ex(sha, md, &mdlen) != 1)
+			mdlen = 0;
+	}
+	EVP_MD_CTX_free(sha);
+	if (mdlen < 8)		/* no digest (out of memory): the start */
+		memset(md, 0, 8);
+	out[keep] = '~';
+	for (i = 0; i < 8; i++)
+		snprintf(out + keep + 1 + 2 * i, 3, "%02x", md[i]);
 }
 
 /* "203.0.113.0/24" or "2001:db8::/64": the client's network. */
@@ -167,24 +233,33 @@ network_text(const struct netaddr *a, char *out, size_t len)
 	snprintf(out, len, "%s/%d", text, n.family == AF_INET ? 24 : 64);
 }
 
-/* The login's recipient windows: its override, its domain's, or the
+/* The login's recipient windows: its override (the whole folded login:
+ * fold_login() with room for any a map holds), its domain's, or the
  * default (an override is copied into buf: strmap's payloads are not
  * aligned). */
 static const struct limits *
-login_windows(const struct rate_rules *r, const char *folded,
-    struct limits *buf)
+login_windows(const struct rate_rules *r, const char *login,
+    const char *delims, struct limits *buf)
 {
 	const void *o = NULL;
-	const char *at = strrchr(folded, '@');
+	const char *at = strrchr(login, '@');
+	char folded[1024], domain[256];
+	size_t i;
 
-	if (r->overrides.tab.used > 0 &&
-	    ((o = strmap_find(&r->overrides, folded, strlen(folded))) != NULL ||
-	    (at != NULL && (o = strmap_find(&r->overrides, at,
-	    strlen(at))) != NULL))) {
-		memcpy(buf, o, sizeof(*buf));
-		return buf;
+	if (r->overrides.tab.used == 0)
+		return &r->rcpt[RATE_LOGIN];
+	fold_login(login, delims, folded, sizeof(folded));
+	o = strmap_find(&r->overrides, folded, strlen(folded));
+	if (o == NULL && at != NULL && strlen(at) < sizeof(domain)) {
+		for (i = 0; at[i] != '\0'; i++)
+			domain[i] = at[i] >= 'A' && at[i] <= 'Z' ?
+			    (char)(at[i] - 'A' + 'a') : at[i];
+		o = strmap_find(&r->overrides, domain, i);
 	}
-	return &r->rcpt[RATE_LOGIN];
+	if (o == NULL)
+		return &r->rcpt[RATE_LOGIN];
+	memcpy(buf, o, sizeof(*buf));
+	return buf;
 }
 
 /* Appends a cell per window of l for key. */
@@ -207,8 +282,7 @@ add_cells(struct rate_cell *cells, size_t n, const char *key,
 static void
 session_keys(const struct rate_session *s, char keys[RATE_KINDS][RATE_KEY_MAX])
 {
-	/* A login longer than this is counted by its first 283 bytes. */
-	char text[RATE_KEY_MAX - 16];
+	char text[LOGIN_TEXT_MAX];
 	bool login = s->login != NULL && *s->login != '\0';
 	size_t k;
 
@@ -244,7 +318,8 @@ build(const struct rate_rules *r, const struct rate_session *s,
 	for (k = 0; k < RATE_KINDS; k++) {
 		if (keys[k][0] == '\0')
 			continue;
-		l = k == RATE_LOGIN ? login_windows(r, keys[k] + 6, &buf) :
+		l = k == RATE_LOGIN ? login_windows(r, s->login,
+		    s->delimiters != NULL ? s->delimiters : "", &buf) :
 		    net != NULL ? net : &r->rcpt[k];
 		t->nrc = add_cells(t->rc, t->nrc, keys[k], l);
 		t->nmc = add_cells(t->mc, t->nmc, keys[k], &r->msg[k]);
@@ -501,18 +576,22 @@ ratelimit_key_cells(const struct rate_rules *r, const char *key,
 	for (k = 0; k < RATE_KINDS; k++)
 		if (strncmp(key, kind_prefix[k], strlen(kind_prefix[k])) == 0)
 			break;
+	/* A login of any length: fold_login() bounds it as the daemon
+	 * does. */
 	if (k == RATE_KINDS || (plen = strlen(kind_prefix[k]),
-	    key[plen] == '\0') || strlen(key) >= RATE_KEY_MAX - 16)
+	    key[plen] == '\0') ||
+	    (k != RATE_LOGIN && strlen(key) >= RATE_KEY_MAX - 16))
 		return 0;
 	memcpy(name, key, plen);
 	if (k == RATE_LOGIN)	/* as the daemon counts it: one user */
 		fold_login(key + plen, delimiters != NULL ? delimiters : "",
-		    name + plen, sizeof(name) - plen);
+		    name + plen, LOGIN_TEXT_MAX);
 	else
 		memcpy(name + plen, key + plen, strlen(key + plen) + 1);
 	l = &r->rcpt[k];
 	if (k == RATE_LOGIN) {
-		l = login_windows(r, name + plen, &buf);
+		l = login_windows(r, key + plen,
+		    delimiters != NULL ? delimiters : "", &buf);
 	} else {		/* a client's network override */
 		char addr[64];
 		struct netaddr a;

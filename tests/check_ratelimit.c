@@ -453,6 +453,78 @@ START_TEST(test_hostile_login)
 }
 END_TEST
 
+/* A login too long for a key keeps its start and ends in "~" and 16 hex
+ * digits of the SHA-256 of the whole folded login (sha256sum's, of 290
+ * "u", then "1" or "2", then "@example.org"): two logins with the same
+ * start are two keys, "limits show" finds the key from the whole login,
+ * and the domain's override still applies. */
+START_TEST(test_long_login)
+{
+	static const char k1[] = "~c7f9c311cd92bf9d", k2[] = "~fbf38ac62d758279";
+	struct tu_dir d;
+	struct run r;
+	struct rate_cell cells[8];
+	char b[512], l1[400], l2[400], key[420], want[2][400], refused[512];
+	char *text, *out;
+	size_t len = 0, i;
+	FILE *fp;
+
+	snprintf(l1, sizeof(l1), "%0290d1+Tag@Example.ORG", 0);
+	memset(l1, 'U', 290);
+	snprintf(l2, sizeof(l2), "%0290d2@example.org", 0);
+	memset(l2, 'u', 290);
+	for (i = 0; i < 2; i++) {
+		memcpy(want[i], "login:", 6);
+		memset(want[i] + 6, 'u', 266);
+		snprintf(want[i] + 272, sizeof(want[i]) - 272, "%s",
+		    i == 0 ? k1 : k2);
+	}
+	run_start(&r, "login_limits = 1/1h\n", l1, "192.0.2.1");
+	fp = open_memstream(&out, &len);
+	ratelimit_explain(&r.c->rate, &r.s, fp);
+	fclose(fp);
+	snprintf(b, sizeof(b), "limit %s 1/1h recipients\n", want[0]);
+	ck_assert_str_eq(out, b);
+	free(out);
+	ck_assert_str_eq(rcpt(&r, "<x@remote.example>", b, sizeof(b)), OK);
+	ck_assert(!ratelimit_commit(&r.t));
+	ratelimit_begin(&r.st, &r.t);
+	r.s.login = l2;		/* the same first 290 bytes: a key of its own */
+	ck_assert_str_eq(rcpt(&r, "<x@remote.example>", b, sizeof(b)), OK);
+	ck_assert(!ratelimit_commit(&r.t));
+	ratelimit_begin(&r.st, &r.t);
+	r.s.login = l1;
+	snprintf(refused, sizeof(refused), "tempfail rate_limit 451 "
+	    "<y@remote.example>: rate limit exceeded for %s, try later",
+	    want[0] + 6);
+	ck_assert_str_eq(rcpt(&r, "<y@remote.example>", b, sizeof(b)),
+	    refused);
+	snprintf(key, sizeof(key), "login:%s", l1);
+	ck_assert_uint_eq(ratelimit_key_cells(&r.c->rate, key, NULL, cells,
+	    8), 1);
+	ck_assert_str_eq(cells[0].key, want[0]);
+	snprintf(key, sizeof(key), "login:%s", l2);
+	ck_assert_uint_eq(ratelimit_key_cells(&r.c->rate, key, NULL, cells,
+	    8), 1);
+	ck_assert_str_eq(cells[0].key, want[1]);
+	run_end(&r);
+
+	tu_dir_make(&d);
+	free(tu_write(&d, "over", "@example.org off\n"));
+	text = tu_subst("login_limits = 1/1h\nlimit_overrides = @DIR@/over\n",
+	    d.path);
+	run_start(&r, text, l1, "192.0.2.1");
+	fp = open_memstream(&out, &len);
+	ratelimit_explain(&r.c->rate, &r.s, fp);
+	fclose(fp);
+	ck_assert_str_eq(out, "limits: none\n");
+	free(out);
+	run_end(&r);
+	free(text);
+	tu_dir_remove(&d);
+}
+END_TEST
+
 START_TEST(test_monitor)
 {
 	struct run r;
@@ -655,6 +727,7 @@ ratelimit_suite(void)
 	tcase_add_test(tc, test_hold);
 	tcase_add_test(tc, test_monitor);
 	tcase_add_test(tc, test_hostile_login);
+	tcase_add_test(tc, test_long_login);
 	tcase_add_test(tc, test_net_override);
 	tcase_add_test(tc, test_override_errors);
 	tcase_add_test(tc, test_keys_and_override);
