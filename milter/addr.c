@@ -384,3 +384,50 @@ addr_parse(const char *text, struct addr *out)
 	copy_out(out, &a);
 	return ADDR_OK;
 }
+
+size_t
+addr_unquote(const char *s, size_t n, char *out, bool fold)
+{
+	size_t i, o = 0;
+	bool quoted = false;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] == '"') {
+			quoted = !quoted;
+			continue;
+		}
+		if (quoted && s[i] == '\\' && i + 1 < n)
+			i++;
+		out[o++] = fold && s[i] >= 'A' && s[i] <= 'Z' ?
+		    (char)(s[i] - 'A' + 'a') : s[i];
+	}
+	return o;
+}
+
+void
+addr_shown(const char *text, char *out, size_t len)
+{
+	const char *start = text, *end, *dom;
+	struct addr a;
+	size_t n, o;
+
+	if (len == 0)
+		return;
+	n = strnlen(text, ADDR_PATH_MAX + 2);
+	if (n >= 2 && text[0] == '<' && text[n - 1] == '>') {
+		start++;
+		n -= 2;
+	}
+	if (addr_parse(text, &a) != ADDR_OK || len < ADDR_SHOWN_MAX) {
+		snprintf(out, len, "%.*s", (int)n, start);
+		return;
+	}
+	o = addr_unquote(a.local, a.local_len, out, false);
+	dom = a.local + a.local_len;
+	end = start + n;
+	if (dom < end && *dom == '@' && (size_t)(end - dom) + o < len) {
+		memcpy(out + o, dom, (size_t)(end - dom));
+		o += (size_t)(end - dom);
+	}
+	out[o] = '\0';
+}

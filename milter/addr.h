@@ -62,4 +62,20 @@ enum addr_status addr_parse(const char *text, struct addr *out);
  */
 const char *addr_domain_normalize(const char *in, size_t len, char *out);
 
+/*
+ * The local part of n bytes as Postfix keeps it: the quotes and the
+ * backslashes of a quoted part removed, in lower case when fold is
+ * true, at out (n bytes or more); returns its length.
+ */
+size_t	addr_unquote(const char *s, size_t n, char *out, bool fold);
+
+/*
+ * An address as Postfix shows it in its replies (its internal form):
+ * without "<>" and a source route, the local part unquoted, the domain as
+ * written; as it is (without "<>") when it does not parse. out has len
+ * bytes, ADDR_SHOWN_MAX or more for the address to be shown this way.
+ */
+#define ADDR_SHOWN_MAX	(ADDR_PATH_MAX + 2)
+void	addr_shown(const char *text, char *out, size_t len);
+
 #endif

@@ -151,26 +151,24 @@ shown_byte(char c)
 	return c > ' ' && c < 0x7f ? c : '?';
 }
 
-/* "<addr>: what" and then login (NULL: none), echoing the address as the
- * client wrote it, as Postfix does. addr_parse() has bounded it to
- * ADDR_PATH_MAX already. */
+/* "<addr>: what" and then login (NULL: none), the address shown as
+ * Postfix shows it in its own replies (addr_shown(): unquoted, without a
+ * source route). */
 static void
 refuse_addr(struct verdict *v, enum reason r, const char *code,
     const char *xcode, const char *addr, const char *what, const char *login)
 {
-	size_t n = strlen(addr), o;
+	char shown[ADDR_SHOWN_MAX];
+	size_t o;
 	char c;
 
-	if (n >= 2 && addr[0] == '<' && addr[n - 1] == '>') {
-		addr++;
-		n -= 2;
-	}
+	addr_shown(addr, shown, sizeof(shown));
 	v->decision = DECISION_REJECT;
 	v->reason = r;
 	v->code = code;
 	v->xcode = xcode;
 	o = put(v->text, 0, "<", 1);
-	o = put(v->text, o, addr, n);
+	o = put(v->text, o, shown, strlen(shown));
 	o = put(v->text, o, ">: ", 3);
 	o = put(v->text, o, what, strlen(what));
 	for (; login != NULL && *login != '\0'; login++) {
@@ -193,8 +191,6 @@ static bool
 eval_sender(const struct policy *p, const struct policy_request *req,
     struct verdict *v)
 {
-	char shown[SENDER_KEY_MAX];
-
 	if (p->sender.check == SENDER_CHECK_OFF)
 		return true;
 	v->sender_checked = true;
@@ -205,13 +201,11 @@ eval_sender(const struct policy *p, const struct policy_request *req,
 		    "Bad sender address syntax");
 		return false;
 	case SENDER_NOT_OWNED:
-		sender_shown(req->from, shown, sizeof(shown));
-		refuse_addr(v, REASON_SENDER_NOT_OWNED, "553", "5.7.1", shown,
+		refuse_addr(v, REASON_SENDER_NOT_OWNED, "553", "5.7.1", req->from,
 		    "Sender address rejected: not owned by user ", req->auth);
 		return false;
 	case SENDER_NOT_LOGGED_IN:
-		sender_shown(req->from, shown, sizeof(shown));
-		refuse_addr(v, REASON_NOT_LOGGED_IN, "553", "5.7.1", shown,
+		refuse_addr(v, REASON_NOT_LOGGED_IN, "553", "5.7.1", req->from,
 		    "Sender address rejected: not logged in", NULL);
 		return false;
 	case SENDER_UNCHECKED:

@@ -56,26 +56,6 @@ bare_len(const char *local, size_t n, const char *delims)
 	return len == 0 || len == n ? 0 : len;
 }
 
-/* The local part as Postfix keeps it (quotes and backslashes of a quoted
- * part removed), in lower case when fold is true, at out; its length. */
-static size_t
-unquote(const char *s, size_t n, char *out, bool fold)
-{
-	size_t i, o = 0;
-	bool quoted = false;
-
-	for (i = 0; i < n; i++) {
-		if (s[i] == '"') {
-			quoted = !quoted;
-			continue;
-		}
-		if (quoted && s[i] == '\\' && i + 1 < n)
-			i++;
-		out[o++] = fold ? lower(s[i]) : s[i];
-	}
-	return o;
-}
-
 /* Makes the keys of a parsed sender; false when they do not fit. */
 static bool
 make_keys(const struct sender_rules *r, const struct addr *a, struct keys *k)
@@ -86,7 +66,7 @@ make_keys(const struct sender_rules *r, const struct addr *a, struct keys *k)
 	k->dlen = strlen(k->domain);
 	if (a->local_len + 1 + k->dlen >= sizeof(k->full))
 		return false;
-	k->llen = unquote(a->local, a->local_len, k->full, true);
+	k->llen = addr_unquote(a->local, a->local_len, k->full, true);
 	k->blen = bare_len(k->full, k->llen, r->delimiters != NULL ?
 	    r->delimiters : "");
 	k->local = k->dlen == 0 || strcmp(k->domain, own) == 0 ||
@@ -290,32 +270,4 @@ sender_rules_free(struct sender_rules *r)
 	free(r->delimiters);
 	r->local_domains = NULL;
 	r->domain = r->delimiters = NULL;
-}
-
-void
-sender_shown(const char *sender, char *out, size_t len)
-{
-	const char *start = sender, *end, *dom;
-	struct addr a;
-	size_t n, o;
-
-	if (len == 0)
-		return;
-	n = strnlen(sender, ADDR_PATH_MAX + 2);
-	if (n >= 2 && sender[0] == '<' && sender[n - 1] == '>') {
-		start++;
-		n -= 2;
-	}
-	if (addr_parse(sender, &a) != ADDR_OK || len < SENDER_KEY_MAX) {
-		snprintf(out, len, "%.*s", (int)n, start);
-		return;
-	}
-	o = unquote(a.local, a.local_len, out, false);
-	dom = a.local + a.local_len;
-	end = start + n;
-	if (dom < end && *dom == '@' && (size_t)(end - dom) + o < len) {
-		memcpy(out + o, dom, (size_t)(end - dom));
-		o += (size_t)(end - dom);
-	}
-	out[o] = '\0';
 }

@@ -80,14 +80,6 @@ void	sender_judge(const struct sender_rules *r, const char *sender,
 	    const char *login, struct sender_found *f, sender_step_fn *step,
 	    void *arg);
 
-/*
- * The sender as Postfix shows it in its 553 (its internal form): without
- * "<>" and a source route, the local part unquoted, the rest as written;
- * as it is when it does not parse. out has len bytes, SENDER_KEY_MAX or
- * more for the address to be shown this way.
- */
-void	sender_shown(const char *sender, char *out, size_t len);
-
 /* True when login is one of owners ("a, b c": commas and white space
  * between them), ASCII case-insensitively. */
 bool	sender_owner_in(const char *owners, const char *login);

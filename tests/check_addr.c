@@ -728,6 +728,37 @@ START_TEST(test_every_byte_everywhere)
 }
 END_TEST
 
+/* addr_shown(): the first eight "want"s are what Postfix 3.7.11 wrote in
+ * its own 554 for that RCPT argument (its internal form), seen with swaks
+ * against reject_unauth_destination; then an unqualified name, and two
+ * that do not parse, shown as they are. */
+static const struct { const char *in, *want; } shown_cases[] = {
+	{ "<\"john doe\"@remote.example>", "john doe@remote.example" },
+	{ "<\"john\"@remote.example>", "john@remote.example" },
+	{ "<@a.example:x@remote.example>", "x@remote.example" },
+	{ "<@a.example,@b.example:\"q q\"@remote.example>",
+	    "q q@remote.example" },
+	{ "<X@Remote.Example>", "X@Remote.Example" },
+	{ "<x@remote.example.>", "x@remote.example." },
+	{ "<x%y@remote.example>", "x%y@remote.example" },
+	{ "<\"a\\\"b\"@x.example>", "a\"b@x.example" },
+	{ "<Postmaster>", "Postmaster" },
+	{ "<\"open@x.example>", "\"open@x.example" },
+	{ "<a\x01b@x.example>", "a\x01b@x.example" },
+};
+
+START_TEST(test_shown)
+{
+	char out[ADDR_SHOWN_MAX];
+
+	addr_shown(shown_cases[_i].in, out, sizeof(out));
+	ck_assert_str_eq(out, shown_cases[_i].want);
+	/* Short of room: as written, cut, never past out. */
+	addr_shown(shown_cases[_i].in, out, 4);
+	ck_assert_uint_eq(strlen(out), 3);
+}
+END_TEST
+
 Suite *
 addr_suite(void)
 {
@@ -740,6 +771,7 @@ addr_suite(void)
 	tcase_add_test(tc, test_huge);
 	tcase_add_loop_test(tc, test_every_byte, 1, 256);
 	tcase_add_loop_test(tc, test_every_byte_everywhere, 1, 256);
+	tcase_add_loop_test(tc, test_shown, 0, NCASES(shown_cases));
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("normalize");

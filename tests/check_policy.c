@@ -249,7 +249,9 @@ static const struct pcase cases[] = {
 	    "<\"a\\\"b\"@bluemind.loc>", ACC(REASON_LOCAL_DOMAIN) },
 	{ "quoted @ to a local domain", C_BASE, "25", NULL, OUT4, NULL, NULL,
 	    "<\"x@remote.example\"@bluemind.loc>",
-	    TRICK("\"x@remote.example\"@bluemind.loc") },
+	    /* Shown unquoted, as Postfix shows "john doe"@remote.example
+	     * in its own 554: <john doe@remote.example>. */
+	    TRICK("x@remote.example@bluemind.loc") },
 	{ "percent hack to a local domain", C_BASE, "25", NULL, OUT4, NULL,
 	    NULL, "<x%remote.example@bluemind.loc>",
 	    TRICK("x%remote.example@bluemind.loc") },
@@ -273,7 +275,8 @@ static const struct pcase cases[] = {
 	    "<@relay.example:user@bluemind.loc>", ACC(REASON_LOCAL_DOMAIN) },
 	{ "source route via local to remote", C_BASE, "25", NULL, OUT4, NULL,
 	    NULL, "<@bluemind.loc,@mx.example.org:x@remote.example>",
-	    RELAY("@bluemind.loc,@mx.example.org:x@remote.example") },
+	    /* Shown without the route, as Postfix's own 554. */
+	    RELAY("x@remote.example") },
 	{ "subdomain of .example.org", C_BASE, "25", NULL, OUT4, NULL, NULL,
 	    "<user@mail.example.org>", ACC(REASON_LOCAL_DOMAIN) },
 	{ "deep subdomain of .example.org", C_BASE, "25", NULL, OUT4, NULL,
