@@ -442,7 +442,9 @@ count_rcpt(struct conn *c, const struct config *cf,
 	const struct policy *p = cf->policy;
 	struct rate_session s;
 
-	if (c->rate == NULL && (c->rate = calloc(1, sizeof(*c->rate))) == NULL) {
+	if (c->rate == NULL && (c->rate = malloc(sizeof(*c->rate))) != NULL)
+		ratelimit_txn_init(c->rate);
+	if (c->rate == NULL) {
 		log_msg(LOG_ERR, "out of memory for a rate limit: answering 451");
 		v->decision = DECISION_TEMPFAIL;
 		v->reason = REASON_INTERNAL_ERROR;

@@ -295,7 +295,10 @@ session_keys(const struct rate_session *s, char keys[RATE_KINDS][RATE_KEY_MAX])
 	}
 	if (s->client == NULL)
 		return;
-	netaddr_format(s->client, text, sizeof(text));
+	if (s->client_text != NULL)	/* the caller's: formatted once */
+		snprintf(text, sizeof(text), "%s", s->client_text);
+	else
+		netaddr_format(s->client, text, sizeof(text));
 	snprintf(keys[RATE_CLIENT], RATE_KEY_MAX, "client:%s", text);
 	if (s->in_my_networks && !login)
 		snprintf(keys[RATE_MYNETWORKS], RATE_KEY_MAX, "mynetworks:%s",
@@ -325,6 +328,18 @@ build(const struct rate_rules *r, const struct rate_session *s,
 		t->nmc = add_cells(t->mc, t->nmc, keys[k], &r->msg[k]);
 	}
 	t->built = true;
+}
+
+void
+ratelimit_txn_init(struct rate_txn *t)
+{
+	t->built = false;
+	t->nrc = t->nmc = 0;
+	t->taken = 0;
+	t->msg_taken = false;
+	t->store = NULL;
+	t->hold = false;
+	t->hold_why[0] = '\0';
 }
 
 void
@@ -471,12 +486,22 @@ exempt(const struct rate_rules *r, const struct rate_session *s,
     const char *rcpt)
 {
 	struct addr a;
+	const char *p;
 
+	/* addr_parse()'s ADDR_NULL, without parsing. */
 	if (r->exempt_null_sender && (s->sender == NULL ||
-	    addr_parse(s->sender, &a) == ADDR_NULL))
+	    s->sender[0] == '\0' || strcmp(s->sender, "<>") == 0))
 		return true;
-	return r->exempt_postmaster && addr_parse(rcpt, &a) == ADDR_OK &&
-	    a.local_len == 10 && strncasecmp(a.local, "postmaster", 10) == 0;
+	if (!r->exempt_postmaster)
+		return false;
+	/* Parsed only when "postmaster" is in it at all: most are not. */
+	for (p = rcpt; *p != '\0'; p++)
+		if ((*p == 'p' || *p == 'P') &&
+		    strncasecmp(p, "postmaster", 10) == 0)
+			return addr_parse(rcpt, &a) == ADDR_OK &&
+			    a.local_len == 10 &&
+			    strncasecmp(a.local, "postmaster", 10) == 0;
+	return false;
 }
 
 void

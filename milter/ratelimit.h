@@ -129,11 +129,17 @@ struct rate_session {
 	const struct netaddr *client;	/* NULL: unknown */
 	bool		in_my_networks;
 	const char	*listener;	/* for the event line */
-	const char	*client_text;
+	const char	*client_text;	/* client as netaddr_format() writes
+					 * it (the keys use it); NULL: none */
 	const char	*delimiters;	/* recipient_delimiter, for logins */
 	enum policy_mode mode;
 	const char	*policy;	/* the digest's start, for the line */
 };
+
+/* A connection's rate_txn, empty: its cells are written before they are
+ * read, so that 10 kB of them need not be zeroed (calloc() of it cost
+ * 21,000 instructions a session, callgrind, session 11). */
+void	ratelimit_txn_init(struct rate_txn *t);
 
 /* A new transaction (MAIL FROM): what an earlier one left is given back
  * first (it never reached the end of a message). */

@@ -561,6 +561,7 @@ START_TEST(test_keys_and_override)
 	ratelimit_explain(&r.c->rate, &r.s, fp);
 	r.s.login = "x@bulk.example";
 	r.client.bytes[0] = 203;	/* 203.1.2.3: no my_networks */
+	r.s.client_text = "203.1.2.3";
 	r.s.in_my_networks = false;
 	ratelimit_explain(&r.c->rate, &r.s, fp);
 	fclose(fp);
@@ -605,8 +606,10 @@ START_TEST(test_net_override)
 	fp = open_memstream(&out, &len);
 	ratelimit_explain(&r.c->rate, &r.s, fp);
 	ck_assert(netaddr_parse("10.1.2.3", &r.client));
+	r.s.client_text = "10.1.2.3";
 	ratelimit_explain(&r.c->rate, &r.s, fp);
 	ck_assert(netaddr_parse("10.2.0.1", &r.client));
+	r.s.client_text = "10.2.0.1";
 	ratelimit_explain(&r.c->rate, &r.s, fp);
 	fclose(fp);
 	ck_assert_str_eq(out,
