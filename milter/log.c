@@ -8,6 +8,7 @@
 #include <strings.h>
 #include <syslog.h>
 
+#include "decimal.h"
 #include "escape.h"
 #include "log.h"
 #include "slog.h"
@@ -187,13 +188,9 @@ log_format_decision(char *buf, size_t len, const struct log_decision *d)
 static void
 put_count(struct line *l, unsigned long n)
 {
-	char digits[24];
-	size_t i = sizeof(digits);
+	char digits[DECIMAL_MAX];
 
-	do
-		digits[--i] = (char)('0' + n % 10);
-	while ((n /= 10) > 0);
-	put_n(l, digits + i, sizeof(digits) - i);
+	put_n(l, digits, decimal(digits, n));
 }
 
 /* log_format_message(), returning the line's length. */
