@@ -110,6 +110,11 @@ void	conf_set_store(struct parser *ps, size_t k, const char *value,
 	    const char *file, unsigned line);
 void	conf_set_exempt(struct parser *ps, size_t k, const char *value,
 	    const char *file, unsigned line);
+/* conflisten.c: the listener lists. */
+void	conf_set_smtp_ports(struct parser *ps, size_t k, const char *value,
+	    const char *file, unsigned line);
+void	conf_set_sub_ports(struct parser *ps, size_t k, const char *value,
+	    const char *file, unsigned line);
 /* confsender.c: the sender check's settings. */
 void	conf_set_login_maps(struct parser *ps, size_t k, const char *value,
 	    const char *file, unsigned line);
