@@ -111,6 +111,9 @@ const struct conf_row conf_rows[] = {
 	LIMITS("mynetworks_limits", rcpt[RATE_MYNETWORKS], "accepted "
 	    "recipients per my_networks client without a login, as windows "
 	    "COUNT/PERIOD"),
+	LIMITS("listener_limits", rcpt[RATE_LISTENER], "accepted recipients "
+	    "per listener (its port, or its daemon name), as windows "
+	    "COUNT/PERIOD"),
 	LIMITS("login_message_limits", msg[RATE_LOGIN], "accepted messages "
 	    "per SASL login, as windows COUNT/PERIOD"),
 	LIMITS("client_message_limits", msg[RATE_CLIENT], "accepted messages "
@@ -120,6 +123,8 @@ const struct conf_row conf_rows[] = {
 	LIMITS("mynetworks_message_limits", msg[RATE_MYNETWORKS], "accepted "
 	    "messages per my_networks client without a login, as windows "
 	    "COUNT/PERIOD"),
+	LIMITS("listener_message_limits", msg[RATE_LISTENER], "accepted "
+	    "messages per listener, as windows COUNT/PERIOD"),
 #undef LIMITS
 	{ { "limit_overrides", CONF_LIST, "", NULL, false,
 	    "other windows for some logins, login domains or client networks: "

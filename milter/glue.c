@@ -461,6 +461,9 @@ count_rcpt(struct conn *c, const struct config *cf,
 	s.in_my_networks = req->client != NULL &&
 	    netset_contains(p->my_networks, req->client);
 	s.listener = policy_listener_name(v->listener);
+	/* A cut macro is not what the MTA sent: no key from it. */
+	s.listener_key = c->port[0] != '\0' ? (c->port_cut ? "" : c->port) :
+	    c->name_cut ? "" : c->name;
 	s.client_text = client_text(c);
 	s.delimiters = p->sender.delimiters;
 	s.mode = p->mode;

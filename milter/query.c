@@ -135,6 +135,9 @@ explain_limits(const struct config *c, const struct policy_request *req,
 	if (req->client != NULL)
 		netaddr_format(req->client, text, sizeof(text));
 	s.client_text = text;
+	/* As the daemon keys it: the port, else the daemon name. */
+	s.listener_key = req->daemon_port != NULL && *req->daemon_port != '\0' ?
+	    req->daemon_port : req->daemon_name;
 	s.delimiters = c->policy->sender.delimiters;
 	ratelimit_explain(&c->rate, &s, out);
 }

@@ -22,7 +22,7 @@ const char *const rate_down_words[] = {
 };
 
 static const char *const kind_prefix[RATE_KINDS] = {
-	"login:", "client:", "network:", "mynetworks:"
+	"login:", "client:", "network:", "mynetworks:", "listener:"
 };
 
 bool
@@ -288,6 +288,9 @@ session_keys(const struct rate_session *s, char keys[RATE_KINDS][RATE_KEY_MAX])
 
 	for (k = 0; k < RATE_KINDS; k++)
 		keys[k][0] = '\0';
+	if (s->listener_key != NULL && *s->listener_key != '\0')
+		snprintf(keys[RATE_LISTENER], RATE_KEY_MAX, "listener:%s",
+		    s->listener_key);
 	if (login) {
 		fold_login(s->login, s->delimiters != NULL ? s->delimiters : "",
 		    text, sizeof(text));
@@ -321,9 +324,10 @@ build(const struct rate_rules *r, const struct rate_session *s,
 	for (k = 0; k < RATE_KINDS; k++) {
 		if (keys[k][0] == '\0')
 			continue;
+		/* A network's override is the client kinds'. */
 		l = k == RATE_LOGIN ? login_windows(r, s->login,
 		    s->delimiters != NULL ? s->delimiters : "", &buf) :
-		    net != NULL ? net : &r->rcpt[k];
+		    net != NULL && k != RATE_LISTENER ? net : &r->rcpt[k];
 		t->nrc = add_cells(t->rc, t->nrc, keys[k], l);
 		t->nmc = add_cells(t->mc, t->nmc, keys[k], &r->msg[k]);
 	}
@@ -361,6 +365,8 @@ who(const char *key, char *out, size_t len)
 		snprintf(out, len, "%s", key + 6);
 	else if (strncmp(key, "network:", 8) == 0)
 		snprintf(out, len, "network %s", colon + 1);
+	else if (strncmp(key, "listener:", 9) == 0)
+		snprintf(out, len, "listener %s", colon + 1);
 	else
 		snprintf(out, len, "client %s", colon != NULL ? colon + 1 : key);
 }
@@ -617,7 +623,7 @@ ratelimit_key_cells(const struct rate_rules *r, const char *key,
 	if (k == RATE_LOGIN) {
 		l = login_windows(r, key + plen,
 		    delimiters != NULL ? delimiters : "", &buf);
-	} else {		/* a client's network override */
+	} else if (k != RATE_LISTENER) {	/* a network's override */
 		char addr[64];
 		struct netaddr a;
 		const struct limits *o;

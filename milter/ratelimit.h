@@ -6,7 +6,9 @@
  * extension cut, so one user is one key), the client address
  * ("client:203.0.113.7"), its network ("network:203.0.113.0/24",
  * "network:2001:db8::/64") and, for a client in my_networks without a
- * login, "mynetworks:10.1.2.3". Each kind has windows of recipients and
+ * login, "mynetworks:10.1.2.3", and the listener the client came in on,
+ * by its port ("listener:587") or, with none, its daemon name
+ * ("listener:submission"). Each kind has windows of recipients and
  * of messages (login_limits, login_message_limits, ...); limit_overrides
  * replaces a login's or a login domain's recipient windows ("off": none),
  * or, for a client in a network it names (the longest prefix), the
@@ -47,6 +49,7 @@ enum rate_kind {
 	RATE_CLIENT,
 	RATE_NETWORK,
 	RATE_MYNETWORKS,
+	RATE_LISTENER,
 	RATE_KINDS
 };
 
@@ -109,6 +112,8 @@ bool	ratelimit_stores_open(const struct rate_rules *r, unsigned max_keys,
 	    struct rate_stores *st, char *err, size_t errlen);
 
 #define RATE_CELLS_MAX	(RATE_KINDS * LIMIT_WINDOWS_MAX)
+_Static_assert(2 * RATE_CELLS_MAX <= RATE_CALL_MAX,
+    "a recipient's and its message's cells in one store call");
 
 /* One transaction's reservations. */
 struct rate_txn {
@@ -129,6 +134,8 @@ struct rate_session {
 	const struct netaddr *client;	/* NULL: unknown */
 	bool		in_my_networks;
 	const char	*listener;	/* for the event line */
+	const char	*listener_key;	/* {daemon_port}, or {daemon_name}
+					 * ("" or NULL: none): listener_limits */
 	const char	*client_text;	/* client as netaddr_format() writes
 					 * it (the keys use it); NULL: none */
 	const char	*delimiters;	/* recipient_delimiter, for logins */

@@ -164,7 +164,7 @@ slot_for(struct ratemem *m, struct shard *sh, const uint64_t fp[2],
 
 /* The cells' shards, locked in address order (each once). */
 struct locked {
-	struct shard	*sh[LIMIT_WINDOWS_MAX * 8];
+	struct shard	*sh[RATE_CALL_MAX];
 	size_t		n;
 };
 
@@ -205,7 +205,7 @@ unlock_all(struct locked *l)
 		pthread_mutex_unlock(&l->sh[i - 1]->lock);
 }
 
-#define CELLS_MAX	(LIMIT_WINDOWS_MAX * 8)
+#define CELLS_MAX	RATE_CALL_MAX
 
 static void
 mem_take(struct rate_store *st, const struct rate_cell *cells, size_t n,

@@ -24,8 +24,7 @@
 #include "rateredis.h"
 #include "redisconn.h"
 
-/* As many cells as the embedded store takes in one call. */
-#define CELLS_MAX	(LIMIT_WINDOWS_MAX * 8)
+#define CELLS_MAX	RATE_CALL_MAX
 
 struct rateredis {
 	struct rate_store pub;

@@ -39,6 +39,11 @@
  * address: at most 5 + 1 + 256 bytes and a NUL. */
 #define RATE_KEY_MAX	300
 
+/* The most cells one call takes: five kinds of key (ratelimit.h), each
+ * with up to LIMIT_WINDOWS_MAX windows of recipients and as many of
+ * messages. */
+#define RATE_CALL_MAX	(LIMIT_WINDOWS_MAX * 10)
+
 struct rate_cell {
 	char		key[RATE_KEY_MAX];
 	struct limit_window w;

@@ -43,7 +43,7 @@
 #include <hiredis.h>
 
 /* Most arguments of one command, the command's own included. */
-#define REDISCONN_ARGS_MAX	160
+#define REDISCONN_ARGS_MAX	192
 /* Most scripts of one server. */
 #define REDISCONN_SCRIPTS_MAX	8
 /* A store's longest "where" (a unix socket path is 107 bytes at most). */

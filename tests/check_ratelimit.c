@@ -525,6 +525,53 @@ START_TEST(test_long_login)
 }
 END_TEST
 
+/* listener_limits: one key per listener, whoever the client; a network's
+ * override leaves it alone; "limits show listener:25" finds it. */
+START_TEST(test_listener)
+{
+	struct tu_dir d;
+	struct run r;
+	struct rate_cell cells[8];
+	char b[512], *text, *out;
+	size_t len = 0;
+	FILE *fp;
+
+	tu_dir_make(&d);
+	free(tu_write(&d, "over", "192.0.2.0/24 off\n"));
+	text = tu_subst("listener_limits = 2/1h\nclient_limits = 5/1h\n"
+	    "limit_overrides = @DIR@/over\n", d.path);
+	run_start(&r, text, "", "192.0.2.1");
+	r.s.listener_key = "25";
+	fp = open_memstream(&out, &len);
+	ratelimit_explain(&r.c->rate, &r.s, fp);
+	fclose(fp);
+	/* The network's "off" takes the client's window, not the listener's. */
+	ck_assert_str_eq(out, "limit listener:25 2/1h recipients\n");
+	free(out);
+	ck_assert_str_eq(rcpt(&r, "<x@remote.example>", b, sizeof(b)), OK);
+	ck_assert(!ratelimit_commit(&r.t));
+	ratelimit_begin(&r.st, &r.t);
+	ck_assert(netaddr_parse("203.0.113.9", &r.client));
+	r.s.client_text = "203.0.113.9";	/* another client, one count */
+	ck_assert_str_eq(rcpt(&r, "<x@remote.example>", b, sizeof(b)), OK);
+	ck_assert_str_eq(rcpt(&r, "<y@remote.example>", b, sizeof(b)),
+	    "tempfail rate_limit 451 <y@remote.example>: rate limit exceeded "
+	    "for listener 25, try later");
+	ck_assert(!ratelimit_commit(&r.t));
+	ratelimit_begin(&r.st, &r.t);
+	r.s.listener_key = "587";		/* a listener of its own */
+	ck_assert_str_eq(rcpt(&r, "<y@remote.example>", b, sizeof(b)), OK);
+	ck_assert_uint_eq(ratelimit_key_cells(&r.c->rate, "listener:25", NULL,
+	    cells, 8), 1);
+	ck_assert_str_eq(cells[0].key, "listener:25");
+	ck_assert_uint_eq(cells[0].w.count, 2);
+	ck_assert_uint_eq(cells[0].w.period, 3600);
+	run_end(&r);
+	free(text);
+	tu_dir_remove(&d);
+}
+END_TEST
+
 START_TEST(test_monitor)
 {
 	struct run r;
@@ -731,6 +778,7 @@ ratelimit_suite(void)
 	tcase_add_test(tc, test_monitor);
 	tcase_add_test(tc, test_hostile_login);
 	tcase_add_test(tc, test_long_login);
+	tcase_add_test(tc, test_listener);
 	tcase_add_test(tc, test_net_override);
 	tcase_add_test(tc, test_override_errors);
 	tcase_add_test(tc, test_keys_and_override);
