@@ -98,6 +98,7 @@ login_key(const struct rate_rules *r, const char *login, char *key,
 		abort();
 	memset(&s, 0, sizeof(s));
 	s.login = login;
+	s.listener_key = login;		/* any bytes, from the MTA */
 	ratelimit_explain(r, &s, fp);
 	fclose(fp);
 	key[0] = '\0';
@@ -116,7 +117,8 @@ static void
 keys(struct fz *f)
 {
 	struct rate_rules r;
-	char *login = fz_str(f, 200), upper[256], ext[300], k1[RATE_KEY_MAX],
+	/* Up to 400 bytes: past 283, a login's key ends in its hash. */
+	char *login = fz_str(f, 400), upper[512], ext[520], k1[RATE_KEY_MAX],
 	    k2[RATE_KEY_MAX], k3[RATE_KEY_MAX];
 	const char *at;
 	size_t i;
@@ -125,6 +127,7 @@ keys(struct fz *f)
 	r.rcpt[RATE_LOGIN].n = 1;
 	r.rcpt[RATE_LOGIN].w[0].count = 10;
 	r.rcpt[RATE_LOGIN].w[0].period = 60;
+	r.rcpt[RATE_LISTENER] = r.rcpt[RATE_LOGIN];
 	if (login == NULL || *login == '\0' || strpbrk(login, " \n+") != NULL) {
 		free(login);
 		return;
