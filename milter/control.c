@@ -37,8 +37,9 @@ control_answer(const struct config *c, const struct rate_stores *st,
 
 	if (n == 0) {
 		fprintf(out, "error: \"%s\" is not a key with limits: write "
-		    "login:USER, client:ADDRESS, network:NETWORK/LENGTH or "
-		    "mynetworks:ADDRESS, of a kind with limits set\n",
+		    "login:USER, client:ADDRESS, network:NETWORK/LENGTH, "
+		    "mynetworks:ADDRESS or listener:PORT, of a kind with limits "
+		    "set\n",
 		    escape_show(shown, sizeof(shown), key));
 		return false;
 	}

@@ -189,8 +189,9 @@ static void
 put_count(struct line *l, unsigned long n)
 {
 	char digits[DECIMAL_MAX];
+	const char *p = decimal_back(digits + sizeof(digits), n);
 
-	put_n(l, digits, decimal(digits, n));
+	put_n(l, p, (size_t)(digits + sizeof(digits) - p));
 }
 
 /* log_format_message(), returning the line's length. */
