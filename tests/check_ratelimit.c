@@ -464,7 +464,7 @@ START_TEST(test_long_login)
 	struct tu_dir d;
 	struct run r;
 	struct rate_cell cells[8];
-	char b[512], l1[400], l2[400], key[420], want[2][400], refused[512];
+	char b[512], l1[400], l2[400], key[420], want[2][400], refused[1024];
 	char *text, *out;
 	size_t len = 0, i;
 	FILE *fp;
