@@ -218,19 +218,37 @@ fold_login(const char *login, const char *delims, char *out, size_t len)
 		snprintf(out + keep + 1 + 2 * i, 3, "%02x", md[i]);
 }
 
-/* "203.0.113.0/24" or "2001:db8::/64": the client's network. */
+/* prefix and text into a key (RATE_KEY_MAX bytes), text cut to fit:
+ * without snprintf(), once per transaction and kind (callgrind). */
 static void
-network_text(const struct netaddr *a, char *out, size_t len)
+put_key(char *key, const char *prefix, const char *text, size_t len)
+{
+	size_t plen = strlen(prefix);
+
+	if (len > RATE_KEY_MAX - 1 - plen)
+		len = RATE_KEY_MAX - 1 - plen;
+	memcpy(key, prefix, plen);
+	memcpy(key + plen, text, len);
+	key[plen + len] = '\0';
+}
+
+/* "network:203.0.113.0/24" or "network:2001:db8::/64": the client's
+ * network, as a key. */
+static void
+network_key(const struct netaddr *a, char *key)
 {
 	struct netaddr n = *a;
-	char text[NETADDR_TEXT_MAX];
+	char text[NETADDR_TEXT_MAX + 3];
+	size_t len;
 
 	if (n.family == AF_INET)
 		n.bytes[3] = 0;
 	else
 		memset(n.bytes + 8, 0, 8);
-	netaddr_format(&n, text, sizeof(text));
-	snprintf(out, len, "%s/%d", text, n.family == AF_INET ? 24 : 64);
+	netaddr_format(&n, text, NETADDR_TEXT_MAX);
+	len = strlen(text);
+	memcpy(text + len, n.family == AF_INET ? "/24" : "/64", 3);
+	put_key(key, "network:", text, len + 3);
 }
 
 /* The login's recipient windows: its override (the whole folded login:
@@ -280,34 +298,45 @@ add_cells(struct rate_cell *cells, size_t n, const char *key,
 
 /* The session's keys, by kind ("" when the kind does not apply). */
 static void
-session_keys(const struct rate_session *s, char keys[RATE_KINDS][RATE_KEY_MAX])
+session_keys(const struct rate_rules *r, const struct rate_session *s,
+    char keys[RATE_KINDS][RATE_KEY_MAX])
 {
 	char text[LOGIN_TEXT_MAX];
+	const char *client;
 	bool login = s->login != NULL && *s->login != '\0';
+	bool want[RATE_KINDS];
 	size_t k;
 
-	for (k = 0; k < RATE_KINDS; k++)
+	/* Only the kinds that can count: a login's override, a network's
+	 * (the client kinds'), or windows of its own. */
+	for (k = 0; k < RATE_KINDS; k++) {
 		keys[k][0] = '\0';
-	if (s->listener_key != NULL && *s->listener_key != '\0')
-		snprintf(keys[RATE_LISTENER], RATE_KEY_MAX, "listener:%s",
-		    s->listener_key);
-	if (login) {
+		want[k] = r->rcpt[k].n > 0 || r->msg[k].n > 0 ||
+		    (k == RATE_LOGIN ? r->overrides.tab.used > 0 :
+		    k != RATE_LISTENER && r->nnets > 0);
+	}
+	if (want[RATE_LISTENER] && s->listener_key != NULL &&
+	    *s->listener_key != '\0')
+		put_key(keys[RATE_LISTENER], "listener:", s->listener_key,
+		    strlen(s->listener_key));
+	if (login && want[RATE_LOGIN]) {
 		fold_login(s->login, s->delimiters != NULL ? s->delimiters : "",
 		    text, sizeof(text));
-		snprintf(keys[RATE_LOGIN], RATE_KEY_MAX, "login:%s", text);
+		put_key(keys[RATE_LOGIN], "login:", text, strlen(text));
 	}
 	if (s->client == NULL)
 		return;
-	if (s->client_text != NULL)	/* the caller's: formatted once */
-		snprintf(text, sizeof(text), "%s", s->client_text);
-	else
+	if ((client = s->client_text) == NULL) {	/* else the caller's */
 		netaddr_format(s->client, text, sizeof(text));
-	snprintf(keys[RATE_CLIENT], RATE_KEY_MAX, "client:%s", text);
-	if (s->in_my_networks && !login)
-		snprintf(keys[RATE_MYNETWORKS], RATE_KEY_MAX, "mynetworks:%s",
-		    text);
-	network_text(s->client, text, sizeof(text));
-	snprintf(keys[RATE_NETWORK], RATE_KEY_MAX, "network:%s", text);
+		client = text;
+	}
+	if (want[RATE_CLIENT])
+		put_key(keys[RATE_CLIENT], "client:", client, strlen(client));
+	if (want[RATE_MYNETWORKS] && s->in_my_networks && !login)
+		put_key(keys[RATE_MYNETWORKS], "mynetworks:", client,
+		    strlen(client));
+	if (want[RATE_NETWORK])
+		network_key(s->client, keys[RATE_NETWORK]);
 }
 
 static void
@@ -319,7 +348,7 @@ build(const struct rate_rules *r, const struct rate_session *s,
 	struct limits buf;
 	size_t k;
 
-	session_keys(s, keys);
+	session_keys(r, s, keys);
 	t->nrc = t->nmc = 0;
 	for (k = 0; k < RATE_KINDS; k++) {
 		if (keys[k][0] == '\0')
