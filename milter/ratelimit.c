@@ -176,7 +176,8 @@ fold_put(void *arg, const char *p, size_t n)
 	struct fold_out *f = arg;
 	size_t room = f->n < f->len - 1 ? f->len - 1 - f->n : 0;
 
-	memcpy(f->out + f->n, p, n < room ? n : room);
+	if (room > 0)		/* past the end: only counted */
+		memcpy(f->out + f->n, p, n < room ? n : room);
 	f->n += n;
 }
 
