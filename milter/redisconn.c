@@ -306,8 +306,8 @@ fail:
 /* The command in Redis's protocol, as redisFormatCommandArgv() writes it
  * but without its sprintf() per argument (half of a call's instructions
  * in relaywarden, callgrind, session 11): at buf when it fits in cap
- * bytes, else in memory of its own (*out tells which); its length, or -1
- * when out of memory. */
+ * bytes, else in memory of its own (*out tells which; buf may be NULL
+ * with cap 0); its length, or -1 when out of memory. */
 static long
 format(char *buf, size_t cap, char **out, size_t argc, const char **argv,
     const size_t *argvlen)
@@ -379,21 +379,23 @@ load_scripts(struct redisconn *rc, struct rconn *k, int64_t deadline,
 	char *all = NULL, *one, *grown, show[128];
 	size_t i, len = 0, n;
 	bool ok = true;
-	int l;
+	long l;
 
 	for (i = 0; i < rc->nscripts; i++) {
 		const char *argv[] = { "SCRIPT", "LOAD", rc->scripts[i] };
+		const size_t argvlen[] = { 6, 4, strlen(rc->scripts[i]) };
 
-		if ((l = redisFormatCommandArgv(&one, 3, argv, NULL)) < 0 ||
+		/* format() with no room of its own: memory of its own. */
+		if ((l = format(NULL, 0, &one, 3, argv, argvlen)) < 0 ||
 		    (grown = realloc(all, len + (size_t)l)) == NULL) {
 			if (l >= 0)
-				redisFreeCommand(one);
+				free(one);
 			free(all);
 			snprintf(err, errlen, "out of memory");
 			return false;
 		}
 		memcpy(grown + len, one, (size_t)l);
-		redisFreeCommand(one);
+		free(one);
 		all = grown;
 		len += (size_t)l;
 	}
